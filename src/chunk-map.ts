@@ -1,0 +1,219 @@
+import path from 'node:path'
+import type { NormalizedOutputOptions, OutputBundle, OutputChunk } from 'rolldown'
+import { baseNameOf, displayModule, displayPath, type IdentityResolver, type ModuleIdentity } from './identity.ts'
+import type { SingletonMatcher } from './singletons.ts'
+import { MARKER_LABEL } from './singletons.ts'
+
+export interface ChunkRecord {
+  fileName: string
+  isEntry: boolean
+  isDynamicEntry: boolean
+  facadeModuleId: string | null
+  /** The chunk only re-exports its facade module, whose code lives in another chunk. */
+  isFacade: boolean
+  moduleIds: string[]
+}
+
+export interface ChainStep {
+  module: string
+  /** How this step is reached from the previous one; the first step is the entry. */
+  edge: 'entry' | 'static' | 'dynamic'
+}
+
+/** One evaluated instance of a tracked module inside one output. */
+export interface Copy {
+  identity: ModuleIdentity
+  /** Chunks whose code holds it: more than one only when they share one factory through a registry. */
+  chunks: string[]
+  /** rolldown printed the factory into several chunks behind its shared registry: evaluated once. */
+  sharedFactory: boolean
+  chain: ChainStep[]
+}
+
+export interface TrackedModule {
+  key: string
+  display: string
+  declaredBy: string[]
+  copies: Copy[]
+  /** Chunks that re-export the module without holding its code: the same instance, never a copy. */
+  facades: string[]
+}
+
+export interface OutputMap {
+  /** Where it is written: equal keys mean a rebuild of the same output. */
+  key: string
+  /** Outputs with equal groups come from one build (same entries) in several formats or folders. */
+  group: string
+  dir: string
+  format: string
+  label: string
+  chunks: ChunkRecord[]
+  moduleCount: number
+  /** Declared singletons found in this output, by identity key. */
+  modules: Map<string, TrackedModule>
+}
+
+/** What the mapping needs to know from the plugin instance, across builds. */
+export interface MapContext {
+  root: string
+  resolver: IdentityResolver
+  matcher: SingletonMatcher
+  markedIds: ReadonlySet<string>
+  /** Identity keys of singletons seen in any output so far, and their base names. */
+  singletonKeys: Map<string, { display: string; declaredBy: Set<string> }>
+  singletonBaseNames: Set<string>
+  patternHits: Set<string>
+}
+
+/** Type declarations (rolldown-plugin-dts, tsdown `dts`) are chunks that never run. */
+const DECLARATION_FILE = /\.d\.[cm]?ts$/
+
+/** rolldown's shared-chunk registry throws this text; it survives minification. */
+const SHARED_REGISTRY_MARK = 'was not registered before it was required'
+
+export function outputKeyOf(options: NormalizedOutputOptions, root: string): { key: string; dir: string } {
+  const folder = options.dir ?? (options.file ? path.dirname(options.file) : undefined)
+  const dir = folder ? displayPath(path.resolve(folder), root) : '(in memory)'
+  return { key: `${dir}|${options.format}`, dir }
+}
+
+export function mapOutput(bundle: OutputBundle, options: NormalizedOutputOptions, context: MapContext): OutputMap {
+  const chunks = Object.values(bundle).filter(
+    (item): item is OutputChunk => item.type === 'chunk' && !DECLARATION_FILE.test(item.fileName),
+  )
+  const { key, dir } = outputKeyOf(options, context.root)
+  const entryIds = chunks
+    .filter((chunk) => chunk.isEntry && chunk.facadeModuleId)
+    .map((chunk) => chunk.facadeModuleId as string)
+    .sort()
+
+  const candidates = shortlist(chunks, context)
+  const modules = new Map<string, TrackedModule>()
+  const placements = new Map<string, { identity: ModuleIdentity; chunks: OutputChunk[] }>()
+
+  for (const chunk of chunks) {
+    for (const id of chunk.moduleIds) {
+      if (!candidates.has(id)) continue
+      const identity = context.resolver.identify(id)
+      if (!identity || !context.singletonKeys.has(identity.key)) continue
+      const tracked = trackedModule(modules, identity, context)
+      const rendered = chunk.modules[id]
+      if (!rendered || rendered.renderedLength === 0) {
+        if (chunk.facadeModuleId === id) tracked.facades.push(chunk.fileName)
+        continue
+      }
+      const placement = placements.get(id)
+      if (placement) placement.chunks.push(chunk)
+      else placements.set(id, { identity, chunks: [chunk] })
+    }
+  }
+
+  let sharedRegistry: boolean | undefined
+  for (const { identity, chunks: holding } of placements.values()) {
+    const tracked = trackedModule(modules, identity, context)
+    if (holding.length > 1) {
+      sharedRegistry ??= chunks.some((chunk) => chunk.code.includes(SHARED_REGISTRY_MARK))
+    }
+    const fileNames = holding.map((chunk) => chunk.fileName)
+    if (holding.length > 1 && sharedRegistry) {
+      tracked.copies.push({ identity, chunks: fileNames, sharedFactory: true, chain: [] })
+    } else {
+      for (const fileName of fileNames) {
+        tracked.copies.push({ identity, chunks: [fileName], sharedFactory: false, chain: [] })
+      }
+    }
+  }
+
+  return {
+    key,
+    group: entryIds.join('\n'),
+    dir,
+    format: options.format,
+    label: `${dir} (${options.format})`,
+    chunks: chunks.map((chunk) => ({
+      fileName: chunk.fileName,
+      isEntry: chunk.isEntry,
+      isDynamicEntry: chunk.isDynamicEntry,
+      facadeModuleId: chunk.facadeModuleId,
+      isFacade: chunk.facadeModuleId !== null && !(chunk.modules[chunk.facadeModuleId]?.renderedLength),
+      moduleIds: chunk.moduleIds,
+    })),
+    moduleCount: chunks.reduce((sum, chunk) => sum + chunk.moduleIds.length, 0),
+    modules,
+  }
+}
+
+/**
+ * Ids that may be a copy of a singleton: declared ones, and ids sharing a base name with one
+ * (a twin under another path or install can only be told by its real path, which costs a syscall).
+ */
+function shortlist(chunks: OutputChunk[], context: MapContext): Set<string> {
+  const candidates = new Set<string>()
+  const baseNamesBefore = context.singletonBaseNames.size
+  for (const chunk of chunks) {
+    for (const id of chunk.moduleIds) {
+      const declaredBy = declarationsOf(id, context)
+      if (declaredBy.length > 0) {
+        const identity = context.resolver.identify(id)
+        if (!identity) continue
+        rememberSingleton(identity, declaredBy, context)
+        candidates.add(id)
+      } else if (context.singletonBaseNames.has(baseNameOf(id))) {
+        candidates.add(id)
+      }
+    }
+  }
+  if (context.singletonBaseNames.size !== baseNamesBefore) {
+    for (const chunk of chunks) {
+      for (const id of chunk.moduleIds) if (context.singletonBaseNames.has(baseNameOf(id))) candidates.add(id)
+    }
+  }
+  return candidates
+}
+
+const declarationCache = new WeakMap<MapContext, Map<string, string[]>>()
+
+function declarationsOf(id: string, context: MapContext): string[] {
+  let cache = declarationCache.get(context)
+  if (!cache) declarationCache.set(context, (cache = new Map()))
+  const marked = context.markedIds.has(id)
+  let declaredBy = cache.get(id)
+  if (declaredBy === undefined) {
+    const location = context.resolver.locate(id)
+    declaredBy = location ? context.matcher.match(location) : []
+    cache.set(id, declaredBy)
+  }
+  if (!marked) return declaredBy
+  return [...declaredBy, MARKER_LABEL]
+}
+
+function rememberSingleton(identity: ModuleIdentity, declaredBy: string[], context: MapContext): void {
+  for (const label of declaredBy) context.patternHits.add(label)
+  const known = context.singletonKeys.get(identity.key)
+  if (known) {
+    for (const label of declaredBy) known.declaredBy.add(label)
+  } else {
+    context.singletonKeys.set(identity.key, {
+      display: displayModule(identity, context.root),
+      declaredBy: new Set(declaredBy),
+    })
+  }
+  context.singletonBaseNames.add(baseNameOf(identity.realpath))
+  context.singletonBaseNames.add(baseNameOf(identity.file))
+}
+
+function trackedModule(modules: Map<string, TrackedModule>, identity: ModuleIdentity, context: MapContext): TrackedModule {
+  let tracked = modules.get(identity.key)
+  if (!tracked) {
+    const known = context.singletonKeys.get(identity.key)
+    tracked = {
+      key: identity.key,
+      display: known?.display ?? displayModule(identity, context.root),
+      declaredBy: [...(known?.declaredBy ?? [])].sort(),
+      copies: [],
+      facades: [],
+    }
+    modules.set(identity.key, tracked)
+  }
+  return tracked
+}

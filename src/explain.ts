@@ -1,0 +1,36 @@
+import type { ChainStep } from './chunk-map.ts'
+import { CAUSE_TITLES, FACADE_NOTE, PREFIX } from './messages.ts'
+import type { Finding } from './verdicts.ts'
+
+const HEADLINES: Record<Finding['code'], (finding: Finding) => string> = {
+  SINGLETON_DUPLICATED: (f) =>
+    `${f.module} is evaluated ${f.copies.length} times in one output (${f.copies[0]?.output}, ${f.copies[0]?.format}).`,
+  SINGLETON_DUPLICATED_ACROSS_OUTPUTS: (f) =>
+    `${f.module} has a copy in each of ${countOutputs(f)} outputs of one build; a process that loads more than one of them evaluates it more than once.`,
+  SINGLETON_DUPLICATED_ACROSS_BUILDS: (f) =>
+    `${f.module} has a copy in each of ${countOutputs(f)} separate builds; a process that loads more than one of them evaluates it more than once.`,
+}
+
+/** The diagnosis a newcomer can act on: what, why, where each copy comes from, and the fix. */
+export function explainFinding(finding: Finding): string {
+  const lines = [`${PREFIX} ${finding.code}: ${HEADLINES[finding.code](finding)}`]
+  lines.push(`  cause: ${finding.causes.map((cause) => CAUSE_TITLES[cause]).join('; ')}`)
+  finding.copies.forEach((copy, index) => {
+    lines.push(`  copy ${index + 1}: ${copy.output}/${copy.chunks.join(', ')} (${copy.format})  ${copy.module}`)
+    if (copy.detail) lines.push(`    ${copy.detail}`)
+    if (copy.chain.length > 0) lines.push(`    ${formatChain(copy.chain)}`)
+  })
+  for (const facade of finding.facades) lines.push(`  not a copy: ${facade}, ${FACADE_NOTE}`)
+  for (const fix of finding.fixes) lines.push(`  fix: ${fix}`)
+  return lines.join('\n')
+}
+
+export function formatChain(chain: readonly ChainStep[]): string {
+  return chain
+    .map((step) => (step.edge === 'entry' ? `${step.module} (entry)` : step.edge === 'dynamic' ? `--import()--> ${step.module}` : `--> ${step.module}`))
+    .join(' ')
+}
+
+function countOutputs(finding: Finding): number {
+  return new Set(finding.copies.map((copy) => `${copy.output}|${copy.format}`)).size
+}

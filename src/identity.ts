@@ -1,0 +1,162 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+/** A package that holds a module: read from the nearest package.json that has a name. */
+export interface PackageInfo {
+  name: string
+  version: string
+  /** Real path of the package folder. */
+  dir: string
+  /** `exports` field, kept to match `pkg/subpath` specifiers. */
+  exports: unknown
+}
+
+/** What "the same module" means for one module id. */
+export interface ModuleIdentity {
+  /** The id as the bundler knows it. */
+  id: string
+  /** The id without its query (`?worker`) or hash. */
+  file: string
+  query: string
+  /** The file with every symlink resolved. */
+  realpath: string
+  package: PackageInfo | undefined
+  /** Path inside the package folder, with forward slashes. */
+  subpath: string | undefined
+  /**
+   * Equal keys mean one module: one real file, or one file of a package at the same subpath
+   * (two installs of a package are the same module at two versions).
+   */
+  key: string
+}
+
+export function isVirtualId(id: string): boolean {
+  return id.startsWith('\0') || id.includes('\0')
+}
+
+export function stripQuery(id: string): { file: string; query: string } {
+  const cut = id.search(/[?#]/)
+  return cut === -1 ? { file: id, query: '' } : { file: id.slice(0, cut), query: id.slice(cut) }
+}
+
+/** Lower-cased base name of an id, used to shortlist ids that may be twins of a singleton. */
+export function baseNameOf(id: string): string {
+  return path.basename(stripQuery(id).file).toLowerCase()
+}
+
+/**
+ * Resolves identities with caches that live as long as the plugin instance, so a rebuild
+ * in watch mode only pays for ids it has not seen.
+ */
+export class IdentityResolver {
+  readonly #identities = new Map<string, ModuleIdentity | null>()
+  readonly #locations = new Map<string, ModuleIdentity | null>()
+  readonly #packageOfDir = new Map<string, PackageInfo | null>()
+
+  /**
+   * A cheap identity that trusts the id's own path (no realpath), good enough to test patterns;
+   * `null` for virtual modules and ids that are not absolute paths.
+   */
+  locate(id: string): ModuleIdentity | null {
+    let location = this.#locations.get(id)
+    if (location === undefined) {
+      location = this.#compute(id, false)
+      this.#locations.set(id, location)
+    }
+    return location
+  }
+
+  /** The full identity, symlinks resolved; `null` for virtual modules and ids that are not files. */
+  identify(id: string): ModuleIdentity | null {
+    let identity = this.#identities.get(id)
+    if (identity === undefined) {
+      identity = this.#compute(id, true)
+      this.#identities.set(id, identity)
+    }
+    return identity
+  }
+
+  /** Forget what was cached for a file that changed on disk. */
+  forget(file: string): void {
+    for (const cache of [this.#identities, this.#locations]) {
+      for (const [id, identity] of cache) {
+        if (identity && (identity.file === file || identity.realpath === file)) cache.delete(id)
+      }
+    }
+  }
+
+  #compute(id: string, resolveLinks: boolean): ModuleIdentity | null {
+    if (isVirtualId(id)) return null
+    const { file, query } = stripQuery(id)
+    if (!path.isAbsolute(file)) return null
+    let realpath = file
+    if (resolveLinks) {
+      try {
+        realpath = fs.realpathSync.native(file)
+      } catch {
+        return null
+      }
+    }
+    const pkg = this.#packageOf(path.dirname(realpath))
+    const subpath = pkg ? path.relative(pkg.dir, realpath).split(path.sep).join('/') : undefined
+    const key = pkg && subpath ? `package:${pkg.name}/${subpath}` : `file:${realpath}`
+    return { id, file, query, realpath, package: pkg ?? undefined, subpath, key }
+  }
+
+  #packageOf(dir: string): PackageInfo | null {
+    const cached = this.#packageOfDir.get(dir)
+    if (cached !== undefined) return cached
+    let found: PackageInfo | null = null
+    const manifest = readManifest(path.join(dir, 'package.json'))
+    if (manifest && typeof manifest.name === 'string') {
+      found = {
+        name: manifest.name,
+        version: typeof manifest.version === 'string' ? manifest.version : '0.0.0',
+        dir,
+        exports: manifest.exports,
+      }
+    } else {
+      const parent = path.dirname(dir)
+      found = parent === dir ? null : this.#packageOf(parent)
+    }
+    this.#packageOfDir.set(dir, found)
+    return found
+  }
+}
+
+function readManifest(file: string): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'))
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : null
+  } catch {
+    return null
+  }
+}
+
+/** How two ids of one real file differ, for the diagnosis. */
+export function twinIdKind(a: ModuleIdentity, b: ModuleIdentity): 'query' | 'case' | 'symlink' | 'same' {
+  if (a.id === b.id) return 'same'
+  if (a.query !== b.query) return 'query'
+  if (a.file.toLowerCase() === b.file.toLowerCase()) return 'case'
+  return 'symlink'
+}
+
+/**
+ * How messages name a module: a root-relative path for project files, `name/subpath` for a file
+ * of an installed package (`name@version/subpath` with `withVersion`, to tell installs apart).
+ */
+export function displayModule(identity: ModuleIdentity, root: string, withVersion = false): string {
+  if (identity.package && identity.realpath.split(path.sep).includes('node_modules')) {
+    const version = withVersion ? `@${identity.package.version}` : ''
+    return `${identity.package.name}${version}/${identity.subpath}${withVersion ? identity.query : ''}`
+  }
+  return displayPath(withVersion ? identity.id : identity.realpath, root)
+}
+
+export function displayPath(id: string, root: string): string {
+  if (isVirtualId(id)) return id.replace(/\0/g, '\\0')
+  const { file, query } = stripQuery(id)
+  if (!path.isAbsolute(file)) return id
+  const relative = path.relative(root, file).split(path.sep).join('/')
+  return (relative === '' ? '.' : relative) + query
+}

@@ -1,0 +1,46 @@
+import type { ModuleInfo } from 'rolldown'
+import type { ChainStep } from './chunk-map.ts'
+import { displayPath } from './identity.ts'
+
+type GetModuleInfo = (id: string) => ModuleInfo | null
+
+/**
+ * The shortest import chain from an entry to `target`, walking importers backwards so the cost
+ * is bounded by the target's ancestors, not the whole graph.
+ */
+export function importChain(
+  getModuleInfo: GetModuleInfo,
+  target: string,
+  entryIds: ReadonlySet<string>,
+  root: string,
+): ChainStep[] {
+  const next = new Map<string, { id: string; edge: 'static' | 'dynamic' } | null>([[target, null]])
+  const queue = [target]
+  let found: string | undefined = entryIds.has(target) ? target : undefined
+  for (let index = 0; index < queue.length && found === undefined; index++) {
+    const id = queue[index] as string
+    const info = getModuleInfo(id)
+    if (!info) continue
+    for (const [importers, edge] of [
+      [info.importers, 'static'],
+      [info.dynamicImporters, 'dynamic'],
+    ] as const) {
+      for (const importer of importers) {
+        if (next.has(importer)) continue
+        next.set(importer, { id, edge })
+        if (entryIds.has(importer)) {
+          found = importer
+          break
+        }
+        queue.push(importer)
+      }
+      if (found !== undefined) break
+    }
+  }
+  if (found === undefined) return [{ module: displayPath(target, root), edge: 'entry' }]
+  const chain: ChainStep[] = [{ module: displayPath(found, root), edge: 'entry' }]
+  for (let step = next.get(found); step; step = next.get(step.id)) {
+    chain.push({ module: displayPath(step.id, root), edge: step.edge })
+  }
+  return chain
+}

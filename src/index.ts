@@ -1,0 +1,36 @@
+import type { Plugin } from 'rolldown'
+import { checkPlugin } from './check.ts'
+import { markerPlugin } from './marker.ts'
+import { PLUGIN_NAME } from './messages.ts'
+import { resolveOptions, type Options } from './options.ts'
+import { Session } from './session.ts'
+
+export type { Options, PromoteOptions, Pattern, DuplicateMode, CrossMode } from './options.ts'
+export type { Finding, FindingCopy } from './verdicts.ts'
+export type { SingletonReport } from './report.ts'
+export { REPORT_VERSION } from './report.ts'
+export { CODES } from './messages.ts'
+
+/** The tsdown hook we use, typed here so tsdown stays an optional peer. */
+interface TsdownHooks {
+  tsdownConfigResolved?: () => void
+}
+
+/**
+ * Fails (or warns about) a build in which a module that must be evaluated once per process
+ * ends up in more than one copy. Place one instance in every config whose outputs meet in one
+ * process: it compares them all.
+ */
+export function singletonGuard(options: Options = {}): Plugin[] {
+  const resolved = resolveOptions(options)
+  const session = new Session(resolved)
+  const host: Plugin & TsdownHooks = {
+    name: `${PLUGIN_NAME}:host`,
+    tsdownConfigResolved() {
+      session.expectedOutputs++
+    },
+  }
+  return [host, markerPlugin(session.markedIds), checkPlugin(resolved, session)]
+}
+
+export default singletonGuard

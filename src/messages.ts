@@ -1,0 +1,65 @@
+/** Every text the plugin prints lives here, so wording is reviewed in one place. */
+
+export const PLUGIN_NAME: string = 'singleton-guard'
+export const PREFIX: string = `[${PLUGIN_NAME}]`
+
+export const CODES = {
+  inOutput: 'SINGLETON_DUPLICATED',
+  acrossFormats: 'SINGLETON_DUPLICATED_ACROSS_OUTPUTS',
+  acrossBuilds: 'SINGLETON_DUPLICATED_ACROSS_BUILDS',
+  unmatched: 'SINGLETON_PATTERN_UNMATCHED',
+  badOption: 'SINGLETON_GUARD_OPTION',
+  promoteClash: 'SINGLETON_PROMOTE_CLASH',
+  promoted: 'SINGLETON_PROMOTED',
+} as const
+
+export type FindingCode = (typeof CODES)['inOutput' | 'acrossFormats' | 'acrossBuilds']
+
+export const CAUSE_TITLES = {
+  'same-file-two-ids': 'same file, two ids',
+  'same-package-two-installs': 'same package, two installs',
+  'one-id-several-chunks': 'one id rendered into several chunks',
+  'separate-formats': 'separate formats of one build',
+  'separate-outputs': 'separate outputs of one build',
+  'separate-builds': 'separate builds',
+} as const
+
+export type Cause = keyof typeof CAUSE_TITLES
+
+export const FIXES: Record<Cause, string> = {
+  'same-file-two-ids':
+    'One file is loaded under two module ids. Let the bundler resolve symlinks (drop `resolve.symlinks: false` / preserveSymlinks), import it under one spelling, and make plugins that add a query (`?worker`, `?raw`) resolve to the plain id.',
+  'same-package-two-installs':
+    'Two installs of the package are bundled. Make one install satisfy every importer: align the version ranges and run `npm dedupe` (pnpm: `pnpm dedupe` or an `overrides` entry), or mark the package external so Node loads a single install at run time.',
+  'one-id-several-chunks':
+    'rolldown printed this module into several chunks and nothing shares its instance. Turn off the chunk-inlining option that duplicated it, or put the module in its own chunk with `output.codeSplitting.groups`.',
+  'separate-formats':
+    'Each format holds its own copy: a process that `require()`s one output and `import()`s the other gets two instances (the dual package hazard). Ship the stateful module in one format only, have the other format import it, or keep its state on `globalThis[Symbol.for(...)]`.',
+  'separate-outputs':
+    'Each output folder holds its own copy: a process that loads both gets two instances. Load one output per process, or build the consumers into one output.',
+  'separate-builds':
+    'Each build bundles its own copy: a process that loads both builds gets two instances. Build the consumers as entries of one config so they share one chunk, or mark the module external in all builds but the one that owns it.',
+}
+
+export const FACADE_NOTE = 're-export facade of the canonical copy (same instance, not a copy)'
+
+export function optionError(option: string, accepted: string, got: unknown): string {
+  return `${PREFIX} option \`${option}\` accepts ${accepted}; got ${describeValue(got)}.`
+}
+
+export function unknownOptionError(key: string, known: readonly string[]): string {
+  return `${PREFIX} unknown option \`${key}\`. Known options: ${known.map((k) => `\`${k}\``).join(', ')}.`
+}
+
+export function unmatchedPatternWarning(pattern: string): string {
+  return `${PREFIX} ${CODES.unmatched}: the singleton pattern ${pattern} matched no module in any output. Check the path (globs are relative to \`root\`) or the package name.`
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null'
+  if (value instanceof RegExp) return String(value)
+  if (Array.isArray(value)) return `an array (${JSON.stringify(value)})`
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'object') return 'an object'
+  return `${typeof value} ${String(value)}`
+}

@@ -1,0 +1,177 @@
+import path from 'node:path'
+import { optionError, unknownOptionError, PREFIX } from './messages.ts'
+
+export type Pattern = string | RegExp
+export type DuplicateMode = 'error' | 'warn'
+export type CrossMode = 'error' | 'warn' | 'ignore'
+
+export interface PromoteOptions {
+  /**
+   * Dynamic-import targets to promote in addition to those that reach a singleton,
+   * as globs relative to `root`, absolute paths or RegExp.
+   * @default undefined (only boundaries that reach a singleton)
+   */
+  include?: Pattern | Pattern[]
+  /**
+   * Dynamic-import targets never to promote.
+   * @default undefined
+   */
+  exclude?: Pattern | Pattern[]
+  /**
+   * Also pin every singleton module to a stable entry file of its own.
+   * @default true
+   */
+  singletons?: boolean
+}
+
+export interface Options {
+  /**
+   * Modules that must be evaluated once per process: globs relative to `root`, absolute paths,
+   * RegExp tested against the module id, or package specifiers (`shared-state`, `@scope/pkg/sub`).
+   * A module can also declare itself with a `// @singleton` comment before its first statement.
+   * @default []
+   */
+  singletons?: Pattern | Pattern[]
+  /**
+   * Folder that globs and displayed paths are relative to.
+   * @default process.cwd()
+   */
+  root?: string
+  /**
+   * What to do when a singleton has more than one copy inside one output.
+   * @default 'error'
+   */
+  onDuplicate?: DuplicateMode
+  /**
+   * What to do when the outputs of one build (esm + cjs, or two output folders) each hold a copy.
+   * @default 'warn'
+   */
+  formats?: CrossMode
+  /**
+   * What to do when separate builds sharing this plugin instance each hold a copy.
+   * @default 'error'
+   */
+  builds?: CrossMode
+  /**
+   * Turn lazy runtime boundaries that reach a singleton, and the singletons themselves,
+   * into entries with stable file names.
+   * @default false
+   */
+  promote?: boolean | PromoteOptions
+  /**
+   * Emit a JSON report asset into each output; a string names the file.
+   * @default false
+   */
+  report?: boolean | string
+}
+
+export interface PromoteResolved {
+  include: Pattern[]
+  exclude: Pattern[]
+  singletons: boolean
+}
+
+export interface OptionsResolved {
+  singletons: Pattern[]
+  root: string
+  onDuplicate: DuplicateMode
+  formats: CrossMode
+  builds: CrossMode
+  promote: PromoteResolved | false
+  report: string | false
+}
+
+export const DEFAULT_REPORT_NAME = 'singleton-report.json'
+
+const KNOWN_OPTIONS = ['singletons', 'root', 'onDuplicate', 'formats', 'builds', 'promote', 'report'] as const
+const KNOWN_PROMOTE_OPTIONS = ['include', 'exclude', 'singletons'] as const
+
+/** A mistake in the options the user wrote: printed without a stack trace. */
+export class OptionsError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'SingletonGuardOptionsError'
+    this.stack = message
+  }
+}
+
+export function resolveOptions(options: unknown = {}): OptionsResolved {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new OptionsError(`${PREFIX} singletonGuard() takes an options object; got ${JSON.stringify(options)}.`)
+  }
+  const input = options as Record<string, unknown>
+  rejectUnknownKeys(input, KNOWN_OPTIONS, '')
+
+  return {
+    singletons: patternList(input.singletons, 'singletons'),
+    root: resolveRoot(input.root),
+    onDuplicate: oneOf(input.onDuplicate, 'onDuplicate', ['error', 'warn'], 'error'),
+    formats: oneOf(input.formats, 'formats', ['error', 'warn', 'ignore'], 'warn'),
+    builds: oneOf(input.builds, 'builds', ['error', 'warn', 'ignore'], 'error'),
+    promote: resolvePromote(input.promote),
+    report: resolveReport(input.report),
+  }
+}
+
+function rejectUnknownKeys(input: Record<string, unknown>, known: readonly string[], parent: string): void {
+  for (const key of Object.keys(input)) {
+    if (!known.includes(key)) {
+      throw new OptionsError(unknownOptionError(parent + key, known.map((k) => parent + k)))
+    }
+  }
+}
+
+function patternList(value: unknown, option: string): Pattern[] {
+  if (value === undefined) return []
+  const list = Array.isArray(value) ? value : [value]
+  for (const item of list) {
+    const valid = item instanceof RegExp || (typeof item === 'string' && item.trim() !== '')
+    if (!valid) {
+      throw new OptionsError(optionError(option, 'a non-empty string, a RegExp, or an array of them', value))
+    }
+  }
+  return list as Pattern[]
+}
+
+function resolveRoot(value: unknown): string {
+  if (value === undefined) return process.cwd()
+  if (typeof value !== 'string' || value === '') {
+    throw new OptionsError(optionError('root', 'a folder path (string)', value))
+  }
+  return path.resolve(value)
+}
+
+function oneOf<T extends string>(value: unknown, option: string, accepted: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback
+  if (typeof value === 'string' && (accepted as readonly string[]).includes(value)) return value as T
+  throw new OptionsError(optionError(option, accepted.map((a) => `'${a}'`).join(' or '), value))
+}
+
+function resolvePromote(value: unknown): PromoteResolved | false {
+  if (value === undefined || value === false) return false
+  if (value === true) return { include: [], exclude: [], singletons: true }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new OptionsError(optionError('promote', 'true, false, or { include, exclude, singletons }', value))
+  }
+  const input = value as Record<string, unknown>
+  rejectUnknownKeys(input, KNOWN_PROMOTE_OPTIONS, 'promote.')
+  if (input.singletons !== undefined && typeof input.singletons !== 'boolean') {
+    throw new OptionsError(optionError('promote.singletons', 'true or false', input.singletons))
+  }
+  return {
+    include: patternList(input.include, 'promote.include'),
+    exclude: patternList(input.exclude, 'promote.exclude'),
+    singletons: input.singletons ?? true,
+  }
+}
+
+function resolveReport(value: unknown): string | false {
+  if (value === undefined || value === false) return false
+  if (value === true) return DEFAULT_REPORT_NAME
+  if (typeof value === 'string' && value.trim() !== '' && !path.isAbsolute(value) && !value.split(/[\\/]/).includes('..')) {
+    return value
+  }
+  throw new OptionsError(
+    optionError('report', 'true, false, or a file name inside the output folder (e.g. "singleton-report.json")', value),
+  )
+}

@@ -1,0 +1,47 @@
+import type { MapContext, OutputMap } from './chunk-map.ts'
+import { IdentityResolver } from './identity.ts'
+import type { OptionsResolved } from './options.ts'
+import { SingletonMatcher } from './singletons.ts'
+import type { Finding } from './verdicts.ts'
+
+/**
+ * State shared by every build that uses one plugin instance: a tsdown array config, esm + cjs,
+ * or several rolldown() calls. Outputs are keyed by where they are written, so a rebuild in
+ * watch mode replaces its earlier record instead of adding a phantom copy.
+ */
+export class Session implements MapContext {
+  readonly root: string
+  readonly resolver: IdentityResolver = new IdentityResolver()
+  readonly matcher: SingletonMatcher
+  readonly markedIds: Set<string> = new Set()
+  readonly singletonKeys: MapContext['singletonKeys'] = new Map()
+  readonly singletonBaseNames: Set<string> = new Set()
+  readonly patternHits: Set<string> = new Set()
+  readonly outputs: Map<string, OutputMap> = new Map()
+  readonly findings: Map<string, Finding[]> = new Map()
+  readonly warnedPatterns: Set<string> = new Set()
+  /** How many outputs the host announced (tsdown: one per config and format); 0 when unknown. */
+  expectedOutputs = 0
+
+  constructor(options: OptionsResolved) {
+    this.root = options.root
+    this.matcher = new SingletonMatcher(options.singletons, options.root)
+  }
+
+  record(output: OutputMap, findings: Finding[]): void {
+    this.outputs.set(output.key, output)
+    this.findings.set(output.key, findings)
+  }
+
+  /** Patterns that matched nothing, once every announced output has closed. */
+  unmatchedPatterns(): string[] {
+    if (this.expectedOutputs > 0 && this.outputs.size < this.expectedOutputs) return []
+    const unmatched: string[] = []
+    for (const pattern of this.matcher.patterns) {
+      if (this.patternHits.has(pattern.label) || this.warnedPatterns.has(pattern.label)) continue
+      this.warnedPatterns.add(pattern.label)
+      unmatched.push(pattern.label)
+    }
+    return unmatched
+  }
+}

@@ -1,0 +1,97 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { createFilter } from '@rollup/pluginutils'
+import type { ModuleIdentity, PackageInfo } from './identity.ts'
+import type { Pattern } from './options.ts'
+
+/** One declared pattern, compiled; `label` is how messages name it. */
+interface CompiledPattern {
+  label: string
+  matches: (identity: ModuleIdentity) => boolean
+}
+
+export const MARKER_LABEL = '// @singleton'
+
+/**
+ * Decides which modules are declared singletons. A string is a path or glob relative to `root`
+ * when it names something on disk or contains glob characters, otherwise a package specifier.
+ */
+export class SingletonMatcher {
+  readonly patterns: readonly CompiledPattern[]
+
+  constructor(patterns: readonly Pattern[], root: string) {
+    this.patterns = patterns.map((pattern) => compile(pattern, root))
+  }
+
+  /** Labels of the patterns that declare this module. */
+  match(identity: ModuleIdentity): string[] {
+    const labels: string[] = []
+    for (const pattern of this.patterns) if (pattern.matches(identity)) labels.push(pattern.label)
+    return labels
+  }
+}
+
+function compile(pattern: Pattern, root: string): CompiledPattern {
+  if (pattern instanceof RegExp) {
+    const regexp = new RegExp(pattern.source, pattern.flags.replace('g', ''))
+    return {
+      label: String(pattern),
+      matches: (m) => regexp.test(m.id) || regexp.test(m.realpath),
+    }
+  }
+  const specifier = pattern.trim()
+  if (isPackageSpecifier(specifier, root)) return compilePackage(specifier)
+  const filter = createFilter([specifier], null, { resolve: root })
+  return {
+    label: `'${specifier}'`,
+    matches: (m) => filter(m.file) || filter(m.realpath),
+  }
+}
+
+function isPackageSpecifier(specifier: string, root: string): boolean {
+  if (/^[./\\]|^[a-zA-Z]:|[*?[\]{}!()]/.test(specifier)) return false
+  if (fs.existsSync(path.resolve(root, specifier))) return false
+  return /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[^\s]+)?$/i.test(specifier)
+}
+
+function compilePackage(specifier: string): CompiledPattern {
+  const parts = specifier.split('/')
+  const nameLength = specifier.startsWith('@') ? 2 : 1
+  const name = parts.slice(0, nameLength).join('/')
+  const subpath = parts.slice(nameLength).join('/')
+  const filesOfSubpath = new Map<PackageInfo, Set<string>>()
+  return {
+    label: `'${specifier}'`,
+    matches: (m) => {
+      if (!m.package || m.package.name !== name || m.subpath === undefined) return false
+      if (subpath === '') return true
+      let files = filesOfSubpath.get(m.package)
+      if (!files) {
+        files = subpathFiles(m.package, subpath)
+        filesOfSubpath.set(m.package, files)
+      }
+      return files.has(m.subpath)
+    },
+  }
+}
+
+const PROBED_EXTENSIONS = ['', '.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '/index.js', '/index.mjs', '/index.ts']
+
+/** Files a `pkg/subpath` specifier can load: every target of its `exports` entry, or the file itself. */
+function subpathFiles(pkg: PackageInfo, subpath: string): Set<string> {
+  const files = new Set<string>()
+  const exportsField = pkg.exports
+  if (exportsField && typeof exportsField === 'object' && !Array.isArray(exportsField)) {
+    const entry = (exportsField as Record<string, unknown>)[`./${subpath}`]
+    for (const target of exportTargets(entry)) files.add(path.posix.normalize(target).replace(/^\.\//, ''))
+  }
+  for (const extension of PROBED_EXTENSIONS) files.add(subpath + extension)
+  return files
+}
+
+function exportTargets(entry: unknown): string[] {
+  if (typeof entry === 'string') return [entry]
+  if (Array.isArray(entry)) return entry.flatMap(exportTargets)
+  if (entry && typeof entry === 'object') return Object.values(entry).flatMap(exportTargets)
+  return []
+}

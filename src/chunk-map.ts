@@ -92,16 +92,19 @@ export function mapOutput(bundle: OutputBundle, options: NormalizedOutputOptions
   const placements = new Map<string, { identity: ModuleIdentity; chunks: OutputChunk[] }>()
 
   for (const chunk of chunks) {
+    const facadeOf = chunk.facadeModuleId
+    if (facadeOf !== null && candidates.has(facadeOf) && isFacadeChunk(chunk)) {
+      const identity = context.resolver.identify(facadeOf)
+      if (identity && context.singletonKeys.has(identity.key)) {
+        trackedModule(modules, identity, context).facades.push(chunk.fileName)
+      }
+    }
     for (const id of chunk.moduleIds) {
       if (!candidates.has(id)) continue
       const identity = context.resolver.identify(id)
       if (!identity || !context.singletonKeys.has(identity.key)) continue
-      const tracked = trackedModule(modules, identity, context)
       const rendered = chunk.modules[id]
-      if (!rendered || rendered.renderedLength === 0) {
-        if (chunk.facadeModuleId === id) tracked.facades.push(chunk.fileName)
-        continue
-      }
+      if (!rendered || rendered.renderedLength === 0) continue
       const placement = placements.get(id)
       if (placement) placement.chunks.push(chunk)
       else placements.set(id, { identity, chunks: [chunk] })
@@ -135,7 +138,7 @@ export function mapOutput(bundle: OutputBundle, options: NormalizedOutputOptions
       isEntry: chunk.isEntry,
       isDynamicEntry: chunk.isDynamicEntry,
       facadeModuleId: chunk.facadeModuleId,
-      isFacade: chunk.facadeModuleId !== null && !(chunk.modules[chunk.facadeModuleId]?.renderedLength),
+      isFacade: isFacadeChunk(chunk),
       moduleIds: chunk.moduleIds,
     })),
     moduleCount: chunks.reduce((sum, chunk) => sum + chunk.moduleIds.length, 0),
@@ -150,7 +153,12 @@ export function mapOutput(bundle: OutputBundle, options: NormalizedOutputOptions
 function shortlist(chunks: OutputChunk[], context: MapContext): Set<string> {
   const candidates = new Set<string>()
   const baseNamesBefore = context.singletonBaseNames.size
+  const fileNames = new Set(chunks.map((chunk) => chunk.fileName))
   for (const chunk of chunks) {
+    for (const imported of [...chunk.imports, ...chunk.dynamicImports]) {
+      if (fileNames.has(imported)) continue
+      for (const label of context.matcher.matchExternal(imported)) context.patternHits.add(label)
+    }
     for (const id of chunk.moduleIds) {
       const declaredBy = declarationsOf(id, context)
       if (declaredBy.length > 0) {
@@ -216,4 +224,10 @@ function trackedModule(modules: Map<string, TrackedModule>, identity: ModuleIden
     modules.set(identity.key, tracked)
   }
   return tracked
+}
+
+/** A chunk that holds no code of its own: it only re-exports its facade module from another chunk. */
+function isFacadeChunk(chunk: OutputChunk): boolean {
+  if (chunk.facadeModuleId === null || chunk.modules[chunk.facadeModuleId]?.renderedLength) return false
+  return chunk.moduleIds.every((id) => !chunk.modules[id]?.renderedLength)
 }

@@ -8,6 +8,8 @@ import type { Pattern } from './options.ts'
 interface CompiledPattern {
   label: string
   matches: (identity: ModuleIdentity) => boolean
+  /** An external import the pattern names: not bundled, so one instance at run time, but matched. */
+  matchesExternal: (specifier: string) => boolean
 }
 
 export const MARKER_LABEL = '// @singleton'
@@ -21,6 +23,11 @@ export class SingletonMatcher {
 
   constructor(patterns: readonly Pattern[], root: string) {
     this.patterns = patterns.map((pattern) => compile(pattern, root))
+  }
+
+  /** Labels of the patterns that name this external import. */
+  matchExternal(specifier: string): string[] {
+    return this.patterns.filter((pattern) => pattern.matchesExternal(specifier)).map((pattern) => pattern.label)
   }
 
   /** Labels of the patterns that declare this module. */
@@ -37,6 +44,7 @@ function compile(pattern: Pattern, root: string): CompiledPattern {
     return {
       label: String(pattern),
       matches: (m) => regexp.test(m.id) || regexp.test(m.realpath),
+      matchesExternal: (specifier) => regexp.test(specifier),
     }
   }
   const specifier = pattern.trim()
@@ -45,6 +53,7 @@ function compile(pattern: Pattern, root: string): CompiledPattern {
   return {
     label: `'${specifier}'`,
     matches: (m) => filter(m.file) || filter(m.realpath),
+    matchesExternal: (specifier) => path.isAbsolute(specifier) && filter(specifier),
   }
 }
 
@@ -62,6 +71,7 @@ function compilePackage(specifier: string): CompiledPattern {
   const filesOfSubpath = new Map<PackageInfo, Set<string>>()
   return {
     label: `'${specifier}'`,
+    matchesExternal: (imported) => imported === specifier || (subpath === '' && imported.startsWith(`${name}/`)),
     matches: (m) => {
       if (!m.package || m.package.name !== name || m.subpath === undefined) return false
       if (subpath === '') return true

@@ -48,7 +48,7 @@ async function buildOnce(dir: string, spec: BuildSpec): Promise<BuildResult> {
       plugins: [...(spec.plugins ?? []), plugin],
       onLog(level, log) {
         if (level === 'warn' && log.plugin?.startsWith('singleton-guard')) {
-          warnings.push({ code: log.pluginCode ?? log.code, message: log.message })
+          warnings.push({ code: String(log.pluginCode ?? log.code), message: log.message })
         }
       },
       ...spec.inputOptions,

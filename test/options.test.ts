@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest'
+import { resolveOptions } from '../src/options.ts'
+import { build } from './helpers/build.ts'
+import { statefulModule, writeFixture } from './helpers/fixture.ts'
+import { importPlugin, runTsdown } from './helpers/tsdown.ts'
+
+describe('resolveOptions', () => {
+  it('fills the documented defaults', () => {
+    expect(resolveOptions({})).toEqual({
+      singletons: [],
+      root: process.cwd(),
+      onDuplicate: 'error',
+      formats: 'warn',
+      builds: 'error',
+      promote: false,
+      report: false,
+    })
+    expect(resolveOptions({ report: true, promote: true }).report).toBe('singleton-report.json')
+    expect(resolveOptions({ promote: true }).promote).toEqual({ include: [], exclude: [], singletons: true })
+  })
+
+  it.each([
+    [{ onDuplicate: 'fail' }, "option `onDuplicate` accepts 'error' or 'warn'; got \"fail\"."],
+    [{ formats: true }, "option `formats` accepts 'error' or 'warn' or 'ignore'; got boolean true."],
+    [{ builds: 'off' }, "option `builds` accepts 'error' or 'warn' or 'ignore'; got \"off\"."],
+    [{ singletons: 42 }, 'option `singletons` accepts a non-empty string, a RegExp, or an array of them; got number 42.'],
+    [{ singletons: ['src/a.ts', ''] }, 'option `singletons` accepts a non-empty string, a RegExp, or an array of them; got an array (["src/a.ts",""]).'],
+    [{ root: 7 }, 'option `root` accepts a folder path (string); got number 7.'],
+    [{ report: '../out.json' }, 'option `report` accepts true, false, or a file name inside the output folder (e.g. "singleton-report.json"); got "../out.json".'],
+    [{ promote: 'yes' }, 'option `promote` accepts true, false, or { include, exclude, singletons }; got "yes".'],
+    [{ promote: { singletons: 'no' } }, 'option `promote.singletons` accepts true or false; got "no".'],
+    [{ promote: { incude: '**' } }, 'unknown option `promote.incude`. Known options: `promote.include`, `promote.exclude`, `promote.singletons`.'],
+    [{ singleton: 'src/a.ts' }, 'unknown option `singleton`. Known options: `singletons`, `root`, `onDuplicate`, `formats`, `builds`, `promote`, `report`.'],
+  ])('rejects %j with a message naming the option and what it accepts', (options, message) => {
+    expect(() => resolveOptions(options)).toThrowError(`[singleton-guard] ${message}`)
+  })
+
+  it('rejects a non-object', () => {
+    expect(() => resolveOptions('src/state.ts')).toThrowError('[singleton-guard] singletonGuard() takes an options object; got "src/state.ts".')
+  })
+})
+
+describe('what the user sees', () => {
+  it('prints a bad option through tsdown without a stack trace, and builds nothing', async () => {
+    const dir = writeFixture('bad-option', {
+      'package.json': JSON.stringify({ name: 'app', type: 'module' }),
+      'tsconfig.json': '{}',
+      'src/index.ts': 'export const x = 1\n',
+      'tsdown.config.ts': `import { defineConfig } from 'tsdown'\n${importPlugin}\nexport default defineConfig({ entry: ['src/index.ts'], plugins: [singletonGuard({ onDuplicate: 'fail' })] })\n`,
+    })
+    const result = await runTsdown(dir)
+    expect(result.exitCode).not.toBe(0)
+    expect(result.output).toContain("[singleton-guard] option `onDuplicate` accepts 'error' or 'warn'; got \"fail\".")
+    expect(result.output).not.toMatch(/^\s+at /m)
+  })
+
+  it('warns by name about a pattern that matches no module, once', async () => {
+    const dir = writeFixture('unmatched', {
+      'package.json': JSON.stringify({ name: 'app', type: 'module' }),
+      'src/state.js': statefulModule(),
+      'src/main.js': `import { store } from './state.js'\nexport const size = () => store.size\n`,
+    })
+    const result = await build(dir, { input: { main: 'src/main.js' }, guard: { singletons: ['src/state.js', 'src/stat.js', /registry/] } })
+    expect(result.error).toBeUndefined()
+    expect(result.warnings).toEqual([
+      { code: 'SINGLETON_PATTERN_UNMATCHED', message: expect.stringContaining("the singleton pattern 'src/stat.js' matched no module in any output") },
+      { code: 'SINGLETON_PATTERN_UNMATCHED', message: expect.stringContaining('the singleton pattern /registry/ matched no module in any output') },
+    ])
+  })
+})

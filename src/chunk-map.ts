@@ -2,7 +2,7 @@ import path from 'node:path'
 import type { NormalizedOutputOptions, OutputBundle, OutputChunk } from 'rolldown'
 import { baseNameOf, displayModule, displayPath, type IdentityResolver, type ModuleIdentity } from './identity.ts'
 import type { SingletonMatcher } from './singletons.ts'
-import { MARKER_LABEL } from './singletons.ts'
+import { declarationsOf, rememberSingleton } from './declarations.ts'
 
 export interface ChunkRecord {
   fileName: string
@@ -177,37 +177,6 @@ function shortlist(chunks: OutputChunk[], context: MapContext): Set<string> {
     }
   }
   return candidates
-}
-
-const declarationCache = new WeakMap<MapContext, Map<string, string[]>>()
-
-function declarationsOf(id: string, context: MapContext): string[] {
-  let cache = declarationCache.get(context)
-  if (!cache) declarationCache.set(context, (cache = new Map()))
-  const marked = context.markedIds.has(id)
-  let declaredBy = cache.get(id)
-  if (declaredBy === undefined) {
-    const location = context.resolver.locate(id)
-    declaredBy = location ? context.matcher.match(location) : []
-    cache.set(id, declaredBy)
-  }
-  if (!marked) return declaredBy
-  return [...declaredBy, MARKER_LABEL]
-}
-
-function rememberSingleton(identity: ModuleIdentity, declaredBy: string[], context: MapContext): void {
-  for (const label of declaredBy) context.patternHits.add(label)
-  const known = context.singletonKeys.get(identity.key)
-  if (known) {
-    for (const label of declaredBy) known.declaredBy.add(label)
-  } else {
-    context.singletonKeys.set(identity.key, {
-      display: displayModule(identity, context.root),
-      declaredBy: new Set(declaredBy),
-    })
-  }
-  context.singletonBaseNames.add(baseNameOf(identity.realpath))
-  context.singletonBaseNames.add(baseNameOf(identity.file))
 }
 
 function trackedModule(modules: Map<string, TrackedModule>, identity: ModuleIdentity, context: MapContext): TrackedModule {

@@ -1,12 +1,14 @@
 import type { Plugin } from 'rolldown'
 import { checkPlugin } from './check.ts'
 import { markerPlugin } from './marker.ts'
+import { promotePlugin } from './promote.ts'
 import { PLUGIN_NAME } from './messages.ts'
 import { resolveOptions, type Options } from './options.ts'
 import { Session } from './session.ts'
 
 export type { Options, PromoteOptions, Pattern, DuplicateMode, CrossMode } from './options.ts'
 export type { Finding, FindingCopy } from './verdicts.ts'
+export type { Promotion, PromotionReason } from './promote.ts'
 export type { SingletonReport } from './report.ts'
 export { REPORT_VERSION } from './report.ts'
 export { CODES } from './messages.ts'
@@ -30,7 +32,9 @@ export function singletonGuard(options: Options = {}): Plugin[] {
       session.expectedOutputs++
     },
   }
-  return [host, markerPlugin(session.markedIds), checkPlugin(resolved, session)]
+  const plugins = [host, markerPlugin(session.markedIds), checkPlugin(resolved, session)]
+  if (resolved.promote) plugins.push(promotePlugin(resolved, resolved.promote, session))
+  return plugins
 }
 
 export default singletonGuard

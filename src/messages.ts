@@ -63,3 +63,17 @@ function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'an object'
   return `${typeof value} ${String(value)}`
 }
+
+export function promoteClash(name: string, module: string, other: string): string {
+  return `${PREFIX} ${CODES.promoteClash}: cannot promote ${module} to the entry name "${name}": ${other} already has that name. Rename one of the files, give your entry another name, or leave one out with \`promote.exclude\`.`
+}
+
+/** The promoted entries as the hand-written tsdown entry map they replace (the `coreDistEntries` pattern). */
+export function promotedEntryMap(promotions: readonly { name: string; module: string; reason: string }[]): string {
+  const width = Math.max(...promotions.map((p) => JSON.stringify(p.name).length))
+  const lines = promotions
+    .slice()
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((p) => `    ${`${JSON.stringify(p.name)}:`.padEnd(width + 1)} ${JSON.stringify(p.module)}, // ${p.reason}`)
+  return `${PREFIX} ${CODES.promoted}: ${promotions.length} module${promotions.length === 1 ? '' : 's'} promoted to stable entries. The same map, written by hand, would be:\n  entry: {\n${lines.join('\n')}\n  },`
+}

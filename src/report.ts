@@ -1,6 +1,7 @@
 import type { OutputMap } from './chunk-map.ts'
 import { displayPath } from './identity.ts'
 import type { Session } from './session.ts'
+import type { Promotion } from './promote.ts'
 import type { Finding } from './verdicts.ts'
 
 /** Bumped on any change a reader of the report must know about. */
@@ -13,6 +14,8 @@ export interface SingletonReport {
   outputs: ReportOutput[]
   singletons: ReportSingleton[]
   findings: Finding[]
+  /** Modules `promote` turned into stable entries, per output. */
+  promoted: { output: string; format: string; entries: Promotion[] }[]
 }
 
 export interface ReportOutput {
@@ -43,6 +46,9 @@ export function buildReport(session: Session): SingletonReport {
     outputs: outputs.map((output) => reportOutput(output, session.root)),
     singletons: reportSingletons(outputs, session.root),
     findings: uniqueFindings([...session.findings.values()].flat()),
+    promoted: outputs
+      .map((output) => ({ output: output.dir, format: output.format, entries: session.promotions.get(output.key) ?? [] }))
+      .filter((entry) => entry.entries.length > 0),
   }
 }
 

@@ -2,6 +2,7 @@ import type { MapContext, OutputMap } from './chunk-map.ts'
 import { IdentityResolver } from './identity.ts'
 import type { OptionsResolved } from './options.ts'
 import { SingletonMatcher } from './singletons.ts'
+import type { Promotion } from './promote.ts'
 import type { Finding } from './verdicts.ts'
 
 /**
@@ -20,6 +21,8 @@ export class Session implements MapContext {
   readonly outputs: Map<string, OutputMap> = new Map()
   readonly findings: Map<string, Finding[]> = new Map()
   readonly warnedPatterns: Set<string> = new Set()
+  /** What each output's build promoted, by output key, written before the check runs. */
+  readonly promotions: Map<string, Promotion[]> = new Map()
   /** How many outputs the host announced (tsdown: one per config and format); 0 when unknown. */
   expectedOutputs = 0
 

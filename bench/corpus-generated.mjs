@@ -53,8 +53,10 @@ function moduleSource(i, staticDeps, dynamicDeps) {
 // Returns { static: number[][], dynamic: number[][] }: the edges of every module.
 function shapeGraph(size, rand) {
   const pick = (lo, hi) => lo + Math.floor(rand() * (hi - lo)) // [lo, hi)
-  const edges = { static: [], dynamic: [] }
-  for (let i = 0; i < size; i++) edges.static.push([]), edges.dynamic.push([])
+  const edges = {
+    static: Array.from({ length: size }, () => []),
+    dynamic: Array.from({ length: size }, () => []),
+  }
 
   const coreEnd = Math.floor(size * CORE_SHARE)
   const regions = [[0, coreEnd, ENTRIES]] // [lo, hi, roots]
@@ -107,7 +109,10 @@ export function lookup(name) { return entries.get(name) }
   const input = {}
   for (let e = 0; e < ENTRIES; e++) {
     const path = join(dir, `entry${e}.js`)
-    writeFileSync(path, `export * from './${file(e)}'\nexport { lookup } from './shared/registry.js'\n`)
+    writeFileSync(
+      path,
+      `export * from './${file(e)}'\nexport { lookup } from './shared/registry.js'\n`,
+    )
     input[`entry${e}`] = path
   }
   return {

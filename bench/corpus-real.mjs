@@ -12,11 +12,13 @@ import { Object3D } from 'three/src/core/Object3D.js'
 
 export { _, rx, rxOperators, dateFns, Object3D }
 
-// Lazy boundaries, so the output has several chunks.
+// Lazy boundaries, so the output has several chunks. Three.WebGPU.js brings in the rest of
+// three/src (nodes, WebGPU renderer) beside the WebGL renderer of Three.js.
 export const loadLocales = () => import('date-fns/locale')
 export const loadFr = () => import('date-fns/locale/fr')
 export const loadJa = () => import('date-fns/locale/ja')
 export const loadThree = () => import('./lazy-three.js')
+export const loadThreeWebGPU = () => import('three/src/Three.WebGPU.js')
 `
 
 const LAZY_THREE = `export * from 'three/src/Three.js'\n`

@@ -1,0 +1,74 @@
+// One build in a fresh process, like one `tsdown` run. Invoked by measure.mjs as
+//   node bench/build-once.mjs '<json job>'
+// and prints one line `BENCH_RESULT <json>`. Only rolldown() + write() + close() (and the plugin
+// factory call) are inside the timed window; importing the plugin module is timed separately.
+import { performance } from 'node:perf_hooks'
+import { rolldown } from 'rolldown'
+
+const job = JSON.parse(process.argv[2])
+
+function stopwatch() {
+  const cpu = process.cpuUsage()
+  const wall = performance.now()
+  // process.cpuUsage() is getrusage(RUSAGE_SELF): every thread, rolldown's native pool included.
+  return () => {
+    const used = process.cpuUsage(cpu)
+    return { wallMs: performance.now() - wall, cpuMs: (used.user + used.system) / 1000 }
+  }
+}
+
+async function loadPlugin() {
+  if (job.variant === 'bare') return () => []
+  if (job.variant === 'census') {
+    return () => [
+      {
+        name: 'bench-census',
+        buildEnd() {
+          census.moduleIds = [...this.getModuleIds()]
+        },
+      },
+    ]
+  }
+  if (job.plugin === 'noop') return () => [{ name: 'noop', generateBundle() {} }]
+  const { singletonGuard } = await import(job.plugin)
+  const options = { singletons: job.singletons, root: job.root }
+  if (job.variant === 'promote') options.promote = true
+  return () => [singletonGuard(options)]
+}
+
+const census = {}
+const logs = []
+const result = {}
+try {
+  const loadTime = stopwatch()
+  const makePlugins = await loadPlugin()
+  result.load = loadTime()
+
+  const buildTime = stopwatch()
+  const bundle = await rolldown({
+    input: job.input,
+    cwd: job.root,
+    plugins: makePlugins(),
+    onLog: (level, log) => logs.push(`${level}: ${log.code ?? ''} ${log.message}`),
+  })
+  const output = await bundle.write({ dir: job.outDir, format: 'esm' })
+  await bundle.close()
+  result.build = buildTime()
+
+  const chunks = output.output.filter((o) => o.type === 'chunk')
+  result.chunks = chunks.length
+  result.renderedModules = new Set(chunks.flatMap((c) => Object.keys(c.modules))).size
+  if (census.moduleIds) {
+    const singleton = new RegExp(job.singletonId)
+    result.graphModules = census.moduleIds.length
+    result.singletonInGraph = census.moduleIds.filter((id) => singleton.test(id))
+    result.singletonChunks = chunks
+      .filter((c) => Object.keys(c.modules).some((id) => singleton.test(id)))
+      .map((c) => c.fileName)
+  }
+} catch (error) {
+  result.error = String(error?.message ?? error).split('\n')[0]
+}
+result.logs = logs.length
+result.firstLogs = logs.slice(0, 3)
+console.log(`BENCH_RESULT ${JSON.stringify(result)}`)

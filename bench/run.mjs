@@ -1,0 +1,174 @@
+// Overhead benchmark: bare rolldown vs singletonGuard in check and promote mode, on a real corpus
+// and a generated one. `npm run bench`, or `npm run bench -- --quick` for a smoke run.
+// Env: BENCH_ROUNDS (measured rounds), BENCH_WARMUP (warm-up rounds), BENCH_SIZE (modules in the
+// generated corpus), BENCH_PLUGIN (`noop` for a stand-in plugin, or the path of another build).
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { writeRealCorpus } from './corpus-real.mjs'
+import { writeGeneratedCorpus } from './corpus-generated.mjs'
+import { buildInChild, median } from './measure.mjs'
+
+const TARGET = 1.03 // check mode may cost at most 3% CPU over a bare build
+const VARIANTS = ['bare', 'check', 'promote']
+
+const quick = process.argv.includes('--quick')
+const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 2 : 5))
+const warmup = Number(process.env.BENCH_WARMUP ?? 1)
+const size = Number(process.env.BENCH_SIZE ?? (quick ? 2000 : 20000))
+
+const benchDir = fileURLToPath(new URL('.', import.meta.url))
+const workDir = join(benchDir, '.work')
+const distPlugin = join(benchDir, '../dist/index.mjs')
+const srcDir = join(benchDir, '../src')
+
+function pluginSource() {
+  const chosen = process.env.BENCH_PLUGIN
+  if (chosen === 'noop') {
+    return { plugin: 'noop', note: 'STAND-IN no-op plugin: ratios measure the harness only' }
+  }
+  if (chosen) return { plugin: resolve(chosen), note: resolve(chosen) }
+  if (!existsSync(distPlugin)) {
+    return { plugin: null, note: 'dist/index.mjs not found: run `npx tsdown` first' }
+  }
+  const built = statSync(distPlugin).mtimeMs
+  const stale =
+    existsSync(srcDir) &&
+    readdirSync(srcDir, { recursive: true }).some((f) => statSync(join(srcDir, f)).mtimeMs > built)
+  const warning = stale ? ' (WARNING: older than src/; run `npx tsdown` to bench current code)' : ''
+  return { plugin: distPlugin, note: `dist/index.mjs${warning}` }
+}
+
+function benchCorpus(corpus, plugin) {
+  const job = (variant, tag) => ({
+    ...corpus,
+    singletonId: corpus.singletonId.source,
+    variant,
+    plugin,
+    outDir: join(workDir, 'out', `${corpus.name}-${variant}-${tag}`),
+  })
+  const census = buildInChild(job('census', 'census'))
+  if (census.error) throw new Error(`census build of ${corpus.name} failed: ${census.error}`)
+
+  const runs = Object.fromEntries(VARIANTS.map((v) => [v, []]))
+  const unavailable = plugin ? {} : { check: 'no plugin build', promote: 'no plugin build' }
+  for (let round = -warmup; round < rounds; round++) {
+    for (const variant of VARIANTS) {
+      if (unavailable[variant]) continue
+      const result = buildInChild(job(variant, round))
+      if (result.error && variant === 'bare') {
+        throw new Error(`bare build of ${corpus.name} failed: ${result.error}`)
+      }
+      if (result.error) unavailable[variant] = result.error
+      else if (round >= 0) runs[variant].push(result)
+      process.stdout.write(result.error ? 'x' : '.')
+    }
+  }
+  process.stdout.write('\n')
+
+  const cpuOf = (rs) => rs.map((r) => r.build.cpuMs)
+  const wallOf = (rs) => rs.map((r) => r.build.wallMs)
+  const bare = runs.bare
+  const variants = {}
+  for (const variant of VARIANTS) {
+    const rs = runs[variant]
+    if (unavailable[variant]) {
+      variants[variant] = { unavailable: unavailable[variant] }
+      continue
+    }
+    variants[variant] = {
+      cpuMs: median(cpuOf(rs)),
+      wallMs: median(wallOf(rs)),
+      cpuMinMs: Math.min(...cpuOf(rs)),
+      cpuMaxMs: Math.max(...cpuOf(rs)),
+      cpuRatio: median(cpuOf(rs)) / median(cpuOf(bare)),
+      wallRatio: median(wallOf(rs)) / median(wallOf(bare)),
+      // Two views that resist a noisy machine: same-round ratios cancel slow drift, and other
+      // processes can only add CPU time, so the fastest runs are closest to the intrinsic cost.
+      cpuRatioPaired: median(rs.map((r, i) => r.build.cpuMs / bare[i].build.cpuMs)),
+      cpuRatioMin: Math.min(...cpuOf(rs)) / Math.min(...cpuOf(bare)),
+      pluginLoadCpuMs: median(rs.map((r) => r.load.cpuMs)),
+      chunks: rs[0].chunks,
+      logs: rs[0].firstLogs,
+      samples: rs.map((r) => r.build),
+    }
+  }
+  const { graphModules, chunks, singletonInGraph, singletonChunks } = census
+  return { corpus: corpus.name, graphModules, chunks, singletonInGraph, singletonChunks, variants }
+}
+
+function printTable(result) {
+  const where = result.singletonChunks.join(', ') || 'NO CHUNK (check the corpus)'
+  console.log(
+    `\n${result.corpus}: ${result.graphModules} modules in the graph, singleton in ${where}`,
+  )
+  const header = ['variant', 'cpu ms', 'cpu/bare', 'paired', 'min/bare', 'cpu min-max']
+  const rows = [[...header, 'wall ms', 'wall/bare', 'chunks', 'plugin load cpu ms']]
+  const unavailable = []
+  for (const [variant, s] of Object.entries(result.variants)) {
+    if (s.unavailable) unavailable.push(`  ${variant}: unavailable: ${s.unavailable}`)
+    else {
+      const [ms, x] = [(n) => n.toFixed(0), (n) => n.toFixed(3)]
+      rows.push([
+        variant,
+        ms(s.cpuMs),
+        x(s.cpuRatio),
+        x(s.cpuRatioPaired),
+        x(s.cpuRatioMin),
+        `${ms(s.cpuMinMs)}-${ms(s.cpuMaxMs)}`,
+        ms(s.wallMs),
+        x(s.wallRatio),
+        String(s.chunks),
+        s.pluginLoadCpuMs.toFixed(1),
+      ])
+    }
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)))
+  for (const row of rows) {
+    const cells = row.map((cell, c) => (c ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+    console.log(`  ${cells.join('  ')}`)
+  }
+  for (const line of unavailable) console.log(line)
+}
+
+function verdict(result) {
+  const { check, bare } = result.variants
+  if (check.unavailable) return 'not measured (check mode unavailable)'
+  const met = check.cpuRatio <= TARGET ? 'met' : 'NOT met'
+  const spread = (bare.cpuMaxMs - bare.cpuMinMs) / bare.cpuMs
+  const noise =
+    spread > TARGET - 1
+      ? ` (bare CPU varies ${(spread * 100).toFixed(0)}% across rounds, more than the margin: ` +
+        'compare paired and min/bare, or raise BENCH_ROUNDS)'
+      : ''
+  return `${check.cpuRatio.toFixed(3)}x -> ${met}${noise}`
+}
+
+const started = performance.now()
+mkdirSync(workDir, { recursive: true })
+const { plugin, note } = pluginSource()
+console.log(
+  `singleton-guard overhead: ${rounds} rounds after ${warmup} warm-up, ${process.version}`,
+)
+console.log('each build runs alone in a fresh child process; times cover rolldown() to close()')
+console.log(`plugin: ${note}`)
+
+const results = []
+for (const makeCorpus of [
+  () => writeRealCorpus(workDir),
+  () => writeGeneratedCorpus(workDir, size),
+]) {
+  const corpus = makeCorpus()
+  process.stdout.write(`\nmeasuring ${corpus.name} `)
+  const result = benchCorpus(corpus, plugin)
+  printTable(result)
+  results.push(result)
+}
+
+console.log(`\ntarget: check-mode CPU <= ${TARGET}x bare (ratio of medians)`)
+for (const result of results) console.log(`  ${result.corpus}: ${verdict(result)}`)
+const seconds = Math.round((performance.now() - started) / 1000)
+console.log(`\ntotal ${seconds} s; JSON in bench/.work/last.json`)
+const json = { date: new Date().toISOString(), node: process.version, plugin: note, quick }
+Object.assign(json, { rounds, warmup, target: TARGET, seconds, results })
+writeFileSync(join(workDir, 'last.json'), `${JSON.stringify(json, null, 2)}\n`)

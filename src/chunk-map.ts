@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { NormalizedOutputOptions, OutputBundle, OutputChunk } from 'rolldown'
-import { baseNameOf, displayModule, displayPath, type IdentityResolver, type ModuleIdentity } from './identity.ts'
+import { displayModule, displayPath, type BaseNames, type IdentityResolver, type ModuleIdentity } from './identity.ts'
 import type { SingletonMatcher } from './singletons.ts'
 import { declarationsOf, rememberSingleton } from './declarations.ts'
 
@@ -48,7 +48,6 @@ export interface OutputMap {
   format: string
   label: string
   chunks: ChunkRecord[]
-  moduleCount: number
   /** Declared singletons found in this output, by identity key. */
   modules: Map<string, TrackedModule>
 }
@@ -59,9 +58,13 @@ export interface MapContext {
   resolver: IdentityResolver
   matcher: SingletonMatcher
   markedIds: ReadonlySet<string>
+  /** Ids rolldown's native filter matched against the singleton patterns. */
+  candidateIds: ReadonlySet<string>
+  /** Keep each chunk's module list (only the report needs it). */
+  keepModuleLists: boolean
   /** Identity keys of singletons seen in any output so far, and their base names. */
   singletonKeys: Map<string, { display: string; declaredBy: Set<string> }>
-  singletonBaseNames: Set<string>
+  twinNames: BaseNames
   patternHits: Set<string>
 }
 
@@ -87,28 +90,21 @@ export function mapOutput(bundle: OutputBundle, options: NormalizedOutputOptions
     .map((chunk) => chunk.facadeModuleId as string)
     .sort()
 
-  const candidates = shortlist(chunks, context)
   const modules = new Map<string, TrackedModule>()
   const placements = new Map<string, { identity: ModuleIdentity; chunks: OutputChunk[] }>()
 
-  for (const chunk of chunks) {
-    const facadeOf = chunk.facadeModuleId
-    if (facadeOf !== null && candidates.has(facadeOf) && isFacadeChunk(chunk)) {
-      const identity = context.resolver.identify(facadeOf)
-      if (identity && context.singletonKeys.has(identity.key)) {
-        trackedModule(modules, identity, context).facades.push(chunk.fileName)
-      }
+  for (const [chunk, id] of shortlist(chunks, context)) {
+    const identity = context.resolver.identify(id)
+    if (!identity || !context.singletonKeys.has(identity.key)) continue
+    if (chunk.facadeModuleId === id && isFacadeChunk(chunk)) {
+      trackedModule(modules, identity, context).facades.push(chunk.fileName)
+      continue
     }
-    for (const id of chunk.moduleIds) {
-      if (!candidates.has(id)) continue
-      const identity = context.resolver.identify(id)
-      if (!identity || !context.singletonKeys.has(identity.key)) continue
-      const rendered = chunk.modules[id]
-      if (!rendered || rendered.renderedLength === 0) continue
-      const placement = placements.get(id)
-      if (placement) placement.chunks.push(chunk)
-      else placements.set(id, { identity, chunks: [chunk] })
-    }
+    const rendered = chunk.modules[id]
+    if (!rendered || rendered.renderedLength === 0) continue
+    const placement = placements.get(id)
+    if (placement) placement.chunks.push(chunk)
+    else placements.set(id, { identity, chunks: [chunk] })
   }
 
   let sharedRegistry: boolean | undefined
@@ -138,45 +134,57 @@ export function mapOutput(bundle: OutputBundle, options: NormalizedOutputOptions
       isEntry: chunk.isEntry,
       isDynamicEntry: chunk.isDynamicEntry,
       facadeModuleId: chunk.facadeModuleId,
-      isFacade: isFacadeChunk(chunk),
-      moduleIds: chunk.moduleIds,
+      // Reading `chunk.modules` makes rolldown build every module's record: only for the report.
+      isFacade: context.keepModuleLists && isFacadeChunk(chunk),
+      moduleIds: context.keepModuleLists ? chunk.moduleIds : [],
     })),
-    moduleCount: chunks.reduce((sum, chunk) => sum + chunk.moduleIds.length, 0),
     modules,
   }
 }
 
 /**
- * Ids that may be a copy of a singleton: declared ones, and ids sharing a base name with one
- * (a twin under another path or install can only be told by its real path, which costs a syscall).
+ * Where ids that may be a copy of a singleton sit: ids the patterns or the marker declare, and
+ * ids sharing a base name with a singleton (a twin under another path or install can only be
+ * told by its real path, which costs a syscall). One pass over every module id of the output.
  */
-function shortlist(chunks: OutputChunk[], context: MapContext): Set<string> {
-  const candidates = new Set<string>()
-  const baseNamesBefore = context.singletonBaseNames.size
-  const fileNames = new Set(chunks.map((chunk) => chunk.fileName))
+function shortlist(chunks: OutputChunk[], context: MapContext): [OutputChunk, string][] {
+  const found: [OutputChunk, string][] = []
+  const twinNamesBefore = context.twinNames.size
+  if (context.matcher.patterns.length > 0) matchExternals(chunks, context)
   for (const chunk of chunks) {
-    for (const imported of [...chunk.imports, ...chunk.dynamicImports]) {
-      if (fileNames.has(imported)) continue
-      for (const label of context.matcher.matchExternal(imported)) context.patternHits.add(label)
-    }
+    // A facade holds no module but stands for one; it is listed so it can be told apart from a copy.
+    if (chunk.facadeModuleId !== null && chunk.moduleIds.length === 0) found.push([chunk, chunk.facadeModuleId])
     for (const id of chunk.moduleIds) {
       const declaredBy = declarationsOf(id, context)
       if (declaredBy.length > 0) {
         const identity = context.resolver.identify(id)
         if (!identity) continue
         rememberSingleton(identity, declaredBy, context)
-        candidates.add(id)
-      } else if (context.singletonBaseNames.has(baseNameOf(id))) {
-        candidates.add(id)
+        found.push([chunk, id])
+      } else if (context.twinNames.mayName(id)) {
+        found.push([chunk, id])
       }
     }
   }
-  if (context.singletonBaseNames.size !== baseNamesBefore) {
-    for (const chunk of chunks) {
-      for (const id of chunk.moduleIds) if (context.singletonBaseNames.has(baseNameOf(id))) candidates.add(id)
+  if (context.twinNames.size === twinNamesBefore) return found
+  // This output declared a new singleton: look again for twins of it met before it was known.
+  const seen = new Set(found.map(([chunk, id]) => `${chunk.fileName}\0${id}`))
+  for (const chunk of chunks) {
+    for (const id of chunk.moduleIds) {
+      if (context.twinNames.mayName(id) && !seen.has(`${chunk.fileName}\0${id}`)) found.push([chunk, id])
     }
   }
-  return candidates
+  return found
+}
+
+function matchExternals(chunks: OutputChunk[], context: MapContext): void {
+  const fileNames = new Set(chunks.map((chunk) => chunk.fileName))
+  for (const chunk of chunks) {
+    for (const imported of [...chunk.imports, ...chunk.dynamicImports]) {
+      if (fileNames.has(imported)) continue
+      for (const label of context.matcher.matchExternal(imported)) context.patternHits.add(label)
+    }
+  }
 }
 
 function trackedModule(modules: Map<string, TrackedModule>, identity: ModuleIdentity, context: MapContext): TrackedModule {

@@ -1,22 +1,27 @@
-import { baseNameOf, displayModule, type ModuleIdentity } from './identity.ts'
+import { displayModule, type ModuleIdentity } from './identity.ts'
 import type { MapContext } from './chunk-map.ts'
 import { MARKER_LABEL } from './singletons.ts'
 
 const declarationCache = new WeakMap<MapContext, Map<string, string[]>>()
 
-/** The patterns (or the marker) that declare `id` a singleton; cached per id for the session. */
+const NOT_DECLARED: string[] = []
+
+/**
+ * The patterns (or the marker) that declare `id` a singleton; cached per id for the session.
+ * Only ids the native filter let through (or that carry the marker) can be declared.
+ */
 export function declarationsOf(id: string, context: MapContext): string[] {
+  const marked = context.markedIds.has(id)
+  if (!marked && !context.candidateIds.has(id)) return NOT_DECLARED
   let cache = declarationCache.get(context)
   if (!cache) declarationCache.set(context, (cache = new Map()))
-  const marked = context.markedIds.has(id)
   let declaredBy = cache.get(id)
   if (declaredBy === undefined) {
-    const location = context.resolver.locate(id)
+    const location = context.candidateIds.has(id) ? context.resolver.locate(id) : null
     declaredBy = location ? context.matcher.match(location) : []
     cache.set(id, declaredBy)
   }
-  if (!marked) return declaredBy
-  return [...declaredBy, MARKER_LABEL]
+  return marked ? [...declaredBy, MARKER_LABEL] : declaredBy
 }
 
 /** Records a declared singleton so its twins (other ids, other installs) are recognised. */
@@ -31,8 +36,8 @@ export function rememberSingleton(identity: ModuleIdentity, declaredBy: string[]
       declaredBy: new Set(declaredBy),
     })
   }
-  context.singletonBaseNames.add(baseNameOf(identity.realpath))
-  context.singletonBaseNames.add(baseNameOf(identity.file))
+  context.twinNames.add(identity.realpath)
+  context.twinNames.add(identity.file)
 }
 
 /**
@@ -46,7 +51,7 @@ export function isSingletonId(id: string, context: MapContext): boolean {
     if (identity) rememberSingleton(identity, declaredBy, context)
     return identity !== null
   }
-  if (!context.singletonBaseNames.has(baseNameOf(id))) return false
+  if (!context.twinNames.mayName(id)) return false
   const identity = context.resolver.identify(id)
   return identity !== null && context.singletonKeys.has(identity.key)
 }

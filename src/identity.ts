@@ -39,9 +39,47 @@ export function stripQuery(id: string): { file: string; query: string } {
   return cut === -1 ? { file: id, query: '' } : { file: id.slice(0, cut), query: id.slice(cut) }
 }
 
-/** Lower-cased base name of an id, used to shortlist ids that may be twins of a singleton. */
+/**
+ * Base names of the singletons' files, to shortlist ids that may be their twins. `mayName` runs
+ * for every module id of a build, so it rejects on length before doing any string work.
+ */
+export class BaseNames {
+  readonly #names = new Set<string>()
+  readonly #lengths = new Set<number>()
+
+  get size(): number {
+    return this.#names.size
+  }
+
+  add(file: string): void {
+    const name = baseNameOf(file)
+    this.#names.add(name)
+    this.#lengths.add(name.length)
+  }
+
+  mayName(id: string): boolean {
+    if (this.#names.size === 0) return false
+    const [start, end] = baseNameBounds(id)
+    return this.#lengths.has(end - start) && this.#names.has(id.slice(start, end).toLowerCase())
+  }
+}
+
+/**
+ * Lower-cased base name of an id without its query or hash.
+ */
 export function baseNameOf(id: string): string {
-  return path.basename(stripQuery(id).file).toLowerCase()
+  const [start, end] = baseNameBounds(id)
+  return id.slice(start, end).toLowerCase()
+}
+
+function baseNameBounds(id: string): [number, number] {
+  let end = id.length
+  const query = id.indexOf('?')
+  if (query !== -1) end = query
+  const hash = id.indexOf('#')
+  if (hash !== -1 && hash < end) end = hash
+  const start = Math.max(id.lastIndexOf('/', end - 1), id.lastIndexOf('\\', end - 1)) + 1
+  return [start, end]
 }
 
 /**

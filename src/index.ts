@@ -1,4 +1,5 @@
 import type { Plugin } from 'rolldown'
+import { candidatesPlugin } from './candidates.ts'
 import { checkPlugin } from './check.ts'
 import { markerPlugin } from './marker.ts'
 import { promotePlugin } from './promote.ts'
@@ -32,7 +33,12 @@ export function singletonGuard(options: Options = {}): Plugin[] {
       session.expectedOutputs++
     },
   }
-  const plugins = [host, markerPlugin(session.markedIds), checkPlugin(resolved, session)]
+  const plugins = [
+    host,
+    candidatesPlugin(session.matcher, session.candidateIds),
+    markerPlugin(session.markedIds),
+    checkPlugin(resolved, session),
+  ]
   if (resolved.promote) plugins.push(promotePlugin(resolved, resolved.promote, session))
   return plugins
 }

@@ -1,5 +1,5 @@
 import type { MapContext, OutputMap } from './chunk-map.ts'
-import { IdentityResolver } from './identity.ts'
+import { BaseNames, IdentityResolver } from './identity.ts'
 import type { OptionsResolved } from './options.ts'
 import { SingletonMatcher } from './singletons.ts'
 import type { Promotion } from './promote.ts'
@@ -15,8 +15,10 @@ export class Session implements MapContext {
   readonly resolver: IdentityResolver = new IdentityResolver()
   readonly matcher: SingletonMatcher
   readonly markedIds: Set<string> = new Set()
+  readonly candidateIds: Set<string> = new Set()
+  readonly keepModuleLists: boolean
   readonly singletonKeys: MapContext['singletonKeys'] = new Map()
-  readonly singletonBaseNames: Set<string> = new Set()
+  readonly twinNames: BaseNames = new BaseNames()
   readonly patternHits: Set<string> = new Set()
   readonly outputs: Map<string, OutputMap> = new Map()
   readonly findings: Map<string, Finding[]> = new Map()
@@ -28,6 +30,7 @@ export class Session implements MapContext {
 
   constructor(options: OptionsResolved) {
     this.root = options.root
+    this.keepModuleLists = options.report !== false
     this.matcher = new SingletonMatcher(options.singletons, options.root)
   }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { createFilter } from '@rollup/pluginutils'
+import { makeIdFiltersToMatchWithQuery } from '@rolldown/pluginutils'
 import type { ModuleIdentity, PackageInfo } from './identity.ts'
 import type { Pattern } from './options.ts'
 
@@ -10,6 +11,8 @@ interface CompiledPattern {
   matches: (identity: ModuleIdentity) => boolean
   /** An external import the pattern names: not bundled, so one instance at run time, but matched. */
   matchesExternal: (specifier: string) => boolean
+  /** What rolldown's native `id` filter can test, so only likely matches reach JavaScript. */
+  nativeFilter: (string | RegExp)[]
 }
 
 export const MARKER_LABEL = '// @singleton'
@@ -23,6 +26,11 @@ export class SingletonMatcher {
 
   constructor(patterns: readonly Pattern[], root: string) {
     this.patterns = patterns.map((pattern) => compile(pattern, root))
+  }
+
+  /** A native hook filter that lets through at least every module some pattern declares. */
+  nativeIdFilter(): (string | RegExp)[] {
+    return this.patterns.flatMap((pattern) => pattern.nativeFilter)
   }
 
   /** Labels of the patterns that name this external import. */
@@ -45,15 +53,18 @@ function compile(pattern: Pattern, root: string): CompiledPattern {
       label: String(pattern),
       matches: (m) => regexp.test(m.id) || regexp.test(m.realpath),
       matchesExternal: (specifier) => regexp.test(specifier),
+      nativeFilter: [regexp],
     }
   }
   const specifier = pattern.trim()
-  if (isPackageSpecifier(specifier, root)) return compilePackage(specifier)
+  if (isPackageSpecifier(specifier, root)) return compilePackage(specifier, root)
   const filter = createFilter([specifier], null, { resolve: root })
+  const absoluteGlob = path.isAbsolute(specifier) ? specifier : path.posix.join(toPosix(root), specifier)
   return {
     label: `'${specifier}'`,
     matches: (m) => filter(m.file) || filter(m.realpath),
     matchesExternal: (specifier) => path.isAbsolute(specifier) && filter(specifier),
+    nativeFilter: [makeIdFiltersToMatchWithQuery(absoluteGlob)],
   }
 }
 
@@ -63,14 +74,20 @@ function isPackageSpecifier(specifier: string, root: string): boolean {
   return /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[^\s]+)?$/i.test(specifier)
 }
 
-function compilePackage(specifier: string): CompiledPattern {
+function compilePackage(specifier: string, root: string): CompiledPattern {
   const parts = specifier.split('/')
   const nameLength = specifier.startsWith('@') ? 2 : 1
   const name = parts.slice(0, nameLength).join('/')
   const subpath = parts.slice(nameLength).join('/')
   const filesOfSubpath = new Map<PackageInfo, Set<string>>()
+  // Installed copies live under node_modules/<name>/ (pnpm's store too); a workspace package
+  // linked from the root resolves to its own folder, found through that link.
+  const nativeFilter: (string | RegExp)[] = [new RegExp(`[\\\\/]node_modules[\\\\/]${escapeRegExp(name)}[\\\\/]`)]
+  const linked = realFolder(path.join(root, 'node_modules', name))
+  if (linked && !linked.split(path.sep).includes('node_modules')) nativeFilter.push(makeIdFiltersToMatchWithQuery(`${toPosix(linked)}/**`))
   return {
     label: `'${specifier}'`,
+    nativeFilter,
     matchesExternal: (imported) => imported === specifier || (subpath === '' && imported.startsWith(`${name}/`)),
     matches: (m) => {
       if (!m.package || m.package.name !== name || m.subpath === undefined) return false
@@ -104,4 +121,20 @@ function exportTargets(entry: unknown): string[] {
   if (Array.isArray(entry)) return entry.flatMap(exportTargets)
   if (entry && typeof entry === 'object') return Object.values(entry).flatMap(exportTargets)
   return []
+}
+
+function toPosix(file: string): string {
+  return file.split(path.sep).join('/')
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+function realFolder(folder: string): string | undefined {
+  try {
+    return fs.realpathSync.native(folder)
+  } catch {
+    return undefined
+  }
 }

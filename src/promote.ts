@@ -168,6 +168,7 @@ function withPromotedChunks(output: OutputOptions, currentPlan: () => PromotionP
   const splitting = typeof output.codeSplitting === 'object' ? output.codeSplitting : {}
   const pinSingletons: CodeSplittingGroup = {
     name: (id) => currentPlan().singletonNames.get(id) ?? null,
+    debugName: `${PLUGIN_NAME}:promoted-singletons`,
     priority: Number.MAX_SAFE_INTEGER,
   }
   return {

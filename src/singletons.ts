@@ -82,8 +82,12 @@ function compilePackage(specifier: string, root: string): CompiledPattern {
   const filesOfSubpath = new Map<PackageInfo, Set<string>>()
   // Installed copies live under node_modules/<name>/ (pnpm's store too); a workspace package
   // linked from the root resolves to its own folder, found through that link.
-  const nativeFilter: (string | RegExp)[] = [new RegExp(`[\\\\/]node_modules[\\\\/]${escapeRegExp(name)}[\\\\/]`)]
   const linked = realFolder(path.join(root, 'node_modules', name))
+  const fileNames = subpath === '' ? undefined : subpathFileNames(subpath, linked)
+  const inPackage = `[\\\\/]node_modules[\\\\/]${escapeRegExp(name)}[\\\\/]`
+  const nativeFilter: (string | RegExp)[] = [
+    new RegExp(fileNames ? `${inPackage}(?:.*[\\\\/])?(?:${fileNames.map(escapeRegExp).join('|')})(?:\\.[^\\\\/?#]*)?(?:[?#].*)?$` : inPackage),
+  ]
   if (linked && !linked.split(path.sep).includes('node_modules')) nativeFilter.push(makeIdFiltersToMatchWithQuery(`${toPosix(linked)}/**`))
   return {
     label: `'${specifier}'`,
@@ -121,6 +125,32 @@ function exportTargets(entry: unknown): string[] {
   if (Array.isArray(entry)) return entry.flatMap(exportTargets)
   if (entry && typeof entry === 'object') return Object.values(entry).flatMap(exportTargets)
   return []
+}
+
+/**
+ * Base names (without extension) a `pkg/subpath` specifier may load: the subpath's own, and the
+ * targets of its `exports` entry in the install the root resolves. Narrows the native filter.
+ */
+function subpathFileNames(subpath: string, packageDir: string | undefined): string[] {
+  const names = new Set([stem(subpath), 'index'])
+  const manifest = packageDir ? readJson(path.join(packageDir, 'package.json')) : undefined
+  const exportsField = manifest?.exports
+  if (exportsField && typeof exportsField === 'object' && !Array.isArray(exportsField)) {
+    for (const target of exportTargets((exportsField as Record<string, unknown>)[`./${subpath}`])) names.add(stem(target))
+  }
+  return [...names]
+}
+
+function stem(file: string): string {
+  return path.posix.basename(file).replace(/\.[^.]*$/, '')
+}
+
+function readJson(file: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>
+  } catch {
+    return undefined
+  }
 }
 
 function toPosix(file: string): string {

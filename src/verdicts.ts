@@ -117,16 +117,19 @@ function findingCopy(output: OutputMap, copy: Copy, first: Copy, root: string): 
 
 function detailOf(copy: Copy, first: Copy, root: string): string | undefined {
   const notes: string[] = []
-  if (copy.sharedFactory) notes.push('one factory shared by these chunks through rolldown\'s registry')
-  if (copy !== first) {
+  if (copy.sharedFactory) notes.push("one factory shared by these chunks through rolldown's registry")
+  if (isInstalled(copy)) notes.push(`installed at ${displayPath(copy.identity.package?.dir ?? copy.identity.realpath, root)}`)
+  if (copy !== first && first.identity.realpath === copy.identity.realpath) {
     const kind = twinIdKind(first.identity, copy.identity)
-    if (first.identity.realpath !== copy.identity.realpath) {
-      notes.push(`another install, at ${displayPath(copy.identity.package?.dir ?? copy.identity.realpath, root)}`)
-    } else if (kind === 'query') notes.push(`query ${copy.identity.query || '(none)'} makes it a separate module`)
+    if (kind === 'query') notes.push(`query ${copy.identity.query || '(none)'} makes it a separate module`)
     else if (kind === 'case') notes.push('the path differs in letter case only')
     else if (kind === 'symlink') notes.push(`a symlinked path to ${displayPath(first.identity.realpath, root)}`)
   }
   return notes.length > 0 ? notes.join('; ') : undefined
+}
+
+function isInstalled(copy: Copy): boolean {
+  return copy.identity.realpath.split(/[\\/]/).includes('node_modules')
 }
 
 const CODE_ORDER: FindingCode[] = [CODES.inOutput, CODES.acrossFormats, CODES.acrossBuilds]

@@ -122,7 +122,7 @@ describe('promote: what gets promoted and how it is named', () => {
   })
 
   it('promotes by pattern with include, leaves out with exclude, and records it in the report', async () => {
-    const files = { ...project('{}'), 'src/lonely.runtime.ts': 'export const alone = 1\n' }
+    const files: FixtureFiles = { ...project('{}'), 'src/lonely.runtime.ts': 'export const alone = 1\n' }
     files['src/main.ts'] += `export const lonely = () => import('./lonely.runtime.ts')\n`
     const dir = writeFixture('promote-include', files)
     const result = await build(dir, {
@@ -171,7 +171,7 @@ describe('promote: what gets promoted and how it is named', () => {
   })
 
   it('fails with both sources named when two boundaries map to one name', async () => {
-    const files = { ...project('{}'), 'src/auto-reply/reply/agent-runner.runtime.js': `import { store } from '../../delegate-store.ts'\nexport const size = () => store.size\n` }
+    const files: FixtureFiles = { ...project('{}'), 'src/auto-reply/reply/agent-runner.runtime.js': `import { store } from '../../delegate-store.ts'\nexport const size = () => store.size\n` }
     files['src/main.ts'] += `export const twin = () => import('./auto-reply/reply/agent-runner.runtime.js')\n`
     const dir = writeFixture('promote-clash-twins', files)
     const result = await build(dir, { input: { main: 'src/main.ts' }, guard: { singletons: 'src/delegate-store.ts', promote: true } })

@@ -144,7 +144,8 @@ describe('copies inside one output', () => {
     const result = await build(dir, { input: { main: 'src/main.js' }, guard: { singletons: 'shared-state' } })
     expect(result.errorCode).toBe('SINGLETON_DUPLICATED')
     expect(result.error).toContain('cause: same package, two installs')
-    expect(result.error).toContain('node_modules/.pnpm/shared-state@1.4.0/node_modules/shared-state')
+    expect(result.error).toContain('installed at node_modules/.pnpm/shared-state@1.4.0/node_modules/shared-state')
+    expect(result.error).toContain('installed at node_modules/.pnpm/shared-state@2.0.0/node_modules/shared-state')
     expect(await expectVerdictMatchesTruth(dir, result)).toEqual({ realms: 2, seen: false })
   })
 

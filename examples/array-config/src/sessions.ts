@@ -1,0 +1,1 @@
+export const sessions: Map<string, { user: string }> = new Map()

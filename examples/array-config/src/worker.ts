@@ -1,0 +1,5 @@
+import { sessions } from './sessions.ts'
+
+export function activeSessions(): number {
+  return sessions.size
+}

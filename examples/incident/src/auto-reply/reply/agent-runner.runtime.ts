@@ -1,0 +1,5 @@
+import { pendingDelegates } from '../../delegate-store.ts'
+
+export function runAgent(requestId: string): string {
+  return pendingDelegates.get(requestId) ?? 'dropped'
+}

@@ -1,0 +1,3 @@
+export function summarize(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text
+}

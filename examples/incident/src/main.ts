@@ -1,0 +1,1 @@
+export { reply } from './auto-reply/reply/pipeline.ts'

@@ -1,0 +1,5 @@
+import { pendingDelegates } from '../delegate-store.ts'
+
+export function continueWork(requestId: string, task: string): void {
+  pendingDelegates.set(requestId, task)
+}

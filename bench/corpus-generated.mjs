@@ -109,10 +109,7 @@ export function lookup(name) { return entries.get(name) }
   const input = {}
   for (let e = 0; e < ENTRIES; e++) {
     const path = join(dir, `entry${e}.js`)
-    writeFileSync(
-      path,
-      `export * from './${file(e)}'\nexport { lookup } from './shared/registry.js'\n`,
-    )
+    writeFileSync(path, `export * from './${file(e)}'\nexport { lookup } from './shared/registry.js'\n`)
     input[`entry${e}`] = path
   }
   return {

@@ -99,9 +99,7 @@ function benchCorpus(corpus, plugin) {
 
 function printTable(result) {
   const where = result.singletonChunks.join(', ') || 'NO CHUNK (check the corpus)'
-  console.log(
-    `\n${result.corpus}: ${result.graphModules} modules in the graph, singleton in ${where}`,
-  )
+  console.log(`\n${result.corpus}: ${result.graphModules} modules in the graph, singleton in ${where}`)
   const header = ['variant', 'cpu ms', 'cpu/bare', 'paired', 'min/bare', 'cpu min-max']
   const rows = [[...header, 'wall ms', 'wall/bare', 'chunks', 'plugin load cpu ms']]
   const unavailable = []
@@ -147,17 +145,12 @@ function verdict(result) {
 const started = performance.now()
 mkdirSync(workDir, { recursive: true })
 const { plugin, note } = pluginSource()
-console.log(
-  `singleton-guard overhead: ${rounds} rounds after ${warmup} warm-up, ${process.version}`,
-)
+console.log(`singleton-guard overhead: ${rounds} rounds after ${warmup} warm-up, ${process.version}`)
 console.log('each build runs alone in a fresh child process; times cover rolldown() to close()')
 console.log(`plugin: ${note}`)
 
 const results = []
-for (const makeCorpus of [
-  () => writeRealCorpus(workDir),
-  () => writeGeneratedCorpus(workDir, size),
-]) {
+for (const makeCorpus of [() => writeRealCorpus(workDir), () => writeGeneratedCorpus(workDir, size)]) {
   const corpus = makeCorpus()
   process.stdout.write(`\nmeasuring ${corpus.name} `)
   const result = benchCorpus(corpus, plugin)

@@ -24,7 +24,9 @@ try {
   const results = JSON.parse(fs.readFileSync(jsonFile, 'utf8'))
   passed = results.numPassedTests
   // A file that fails to load (syntax error, failing setup) has no test results but must count.
-  const brokenFiles = results.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length
+  const brokenFiles = results.testResults.filter(
+    (file) => file.status === 'failed' && file.assertionResults.length === 0,
+  ).length
   failed = results.numFailedTests + brokenFiles
 } catch {
   // no JSON: vitest itself failed before reporting; counted as one failure above

@@ -17,7 +17,9 @@ export function checkPlugin(options: OptionsResolved, session: Session): Plugin 
       handler(outputOptions, bundle) {
         const output = mapOutput(bundle, outputOptions, session)
         const entryIds = new Set(
-          output.chunks.filter((chunk) => chunk.isEntry && chunk.facadeModuleId).map((chunk) => chunk.facadeModuleId as string),
+          output.chunks
+            .filter((chunk) => chunk.isEntry && chunk.facadeModuleId)
+            .map((chunk) => chunk.facadeModuleId as string),
         )
         for (const tracked of output.modules.values()) {
           for (const copy of tracked.copies) {

@@ -187,7 +187,11 @@ function matchExternals(chunks: OutputChunk[], context: MapContext): void {
   }
 }
 
-function trackedModule(modules: Map<string, TrackedModule>, identity: ModuleIdentity, context: MapContext): TrackedModule {
+function trackedModule(
+  modules: Map<string, TrackedModule>,
+  identity: ModuleIdentity,
+  context: MapContext,
+): TrackedModule {
   let tracked = modules.get(identity.key)
   if (!tracked) {
     const known = context.singletonKeys.get(identity.key)

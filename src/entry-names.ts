@@ -33,15 +33,19 @@ export function userEntries(input: InputOptions['input'], cwd: string): UserEntr
  * without extension; a file of an installed package becomes `vendor/<package>/<subpath>`.
  */
 export function stableEntryName(identity: ModuleIdentity, baseDir: string, root: string): string {
-  const withoutExtension = (file: string) => file.replace(/\.[^./]+$/, '')
   if (identity.package && identity.realpath.split(path.sep).includes('node_modules') && identity.subpath) {
     return withoutExtension(`vendor/${identity.package.name}/${identity.subpath}`)
   }
   for (const base of [baseDir, root]) {
     const relative = path.relative(base, identity.file)
-    if (!relative.startsWith('..') && !path.isAbsolute(relative)) return withoutExtension(relative.split(path.sep).join('/'))
+    if (!relative.startsWith('..') && !path.isAbsolute(relative))
+      return withoutExtension(relative.split(path.sep).join('/'))
   }
   return withoutExtension(path.basename(identity.file))
+}
+
+function withoutExtension(file: string): string {
+  return file.replace(/\.[^./]+$/, '')
 }
 
 function commonDir(dirs: string[]): string | undefined {

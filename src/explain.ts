@@ -27,7 +27,13 @@ export function explainFinding(finding: Finding): string {
 
 export function formatChain(chain: readonly ChainStep[]): string {
   return chain
-    .map((step) => (step.edge === 'entry' ? `${step.module} (entry)` : step.edge === 'dynamic' ? `--import()--> ${step.module}` : `--> ${step.module}`))
+    .map((step) =>
+      step.edge === 'entry'
+        ? `${step.module} (entry)`
+        : step.edge === 'dynamic'
+          ? `--import()--> ${step.module}`
+          : `--> ${step.module}`,
+    )
     .join(' ')
 }
 

@@ -116,7 +116,12 @@ export function resolveOptions(options: unknown = {}): OptionsResolved {
 function rejectUnknownKeys(input: Record<string, unknown>, known: readonly string[], parent: string): void {
   for (const key of Object.keys(input)) {
     if (!known.includes(key)) {
-      throw new OptionsError(unknownOptionError(parent + key, known.map((k) => parent + k)))
+      throw new OptionsError(
+        unknownOptionError(
+          parent + key,
+          known.map((k) => parent + k),
+        ),
+      )
     }
   }
 }
@@ -168,7 +173,12 @@ function resolvePromote(value: unknown): PromoteResolved | false {
 function resolveReport(value: unknown): string | false {
   if (value === undefined || value === false) return false
   if (value === true) return DEFAULT_REPORT_NAME
-  if (typeof value === 'string' && value.trim() !== '' && !path.isAbsolute(value) && !value.split(/[\\/]/).includes('..')) {
+  if (
+    typeof value === 'string' &&
+    value.trim() !== '' &&
+    !path.isAbsolute(value) &&
+    !value.split(/[\\/]/).includes('..')
+  ) {
     return value
   }
   throw new OptionsError(

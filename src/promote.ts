@@ -1,5 +1,12 @@
 import { createFilter } from '@rollup/pluginutils'
-import type { CodeSplittingGroup, NormalizedInputOptions, OutputOptions, Plugin, PluginContext, PreRenderedChunk } from 'rolldown'
+import type {
+  CodeSplittingGroup,
+  NormalizedInputOptions,
+  OutputOptions,
+  Plugin,
+  PluginContext,
+  PreRenderedChunk,
+} from 'rolldown'
 import { outputKeyOf } from './chunk-map.ts'
 import { isSingletonId } from './declarations.ts'
 import { stableEntryName, userEntries, type UserEntries } from './entry-names.ts'
@@ -120,7 +127,9 @@ function planPromotions(context: PluginContext, settings: PromoterSettings, entr
     const module = displayPath(id, options.root)
     const other = takenBy.get(name)
     if (other !== undefined) {
-      const error = Object.assign(new Error(promoteClash(name, module, displayPath(other, options.root))), { code: CODES.promoteClash })
+      const error = Object.assign(new Error(promoteClash(name, module, displayPath(other, options.root))), {
+        code: CODES.promoteClash,
+      })
       error.stack = ''
       context.error(error)
     }
@@ -164,7 +173,8 @@ function planPromotions(context: PluginContext, settings: PromoterSettings, entr
 function withPromotedChunks(output: OutputOptions, currentPlan: () => PromotionPlan): OutputOptions {
   const chunkNames = output.chunkFileNames ?? '[name]-[hash].js'
   const entryNames = output.entryFileNames ?? '[name].js'
-  const pattern = (naming: typeof chunkNames, chunk: PreRenderedChunk) => (typeof naming === 'function' ? naming(chunk) : naming)
+  const pattern = (naming: typeof chunkNames, chunk: PreRenderedChunk) =>
+    typeof naming === 'function' ? naming(chunk) : naming
   const splitting = typeof output.codeSplitting === 'object' ? output.codeSplitting : {}
   const pinSingletons: CodeSplittingGroup = {
     name: (id) => currentPlan().singletonNames.get(id) ?? null,

@@ -47,7 +47,11 @@ export function buildReport(session: Session): SingletonReport {
     singletons: reportSingletons(outputs, session.root),
     findings: uniqueFindings([...session.findings.values()].flat()),
     promoted: outputs
-      .map((output) => ({ output: output.dir, format: output.format, entries: session.promotions.get(output.key) ?? [] }))
+      .map((output) => ({
+        output: output.dir,
+        format: output.format,
+        entries: session.promotions.get(output.key) ?? [],
+      }))
       .filter((entry) => entry.entries.length > 0),
   }
 }

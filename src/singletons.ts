@@ -63,7 +63,7 @@ function compile(pattern: Pattern, root: string): CompiledPattern {
   return {
     label: `'${specifier}'`,
     matches: (m) => filter(m.file) || filter(m.realpath),
-    matchesExternal: (specifier) => path.isAbsolute(specifier) && filter(specifier),
+    matchesExternal: (imported) => path.isAbsolute(imported) && filter(imported),
     nativeFilter: [makeIdFiltersToMatchWithQuery(absoluteGlob)],
   }
 }
@@ -86,9 +86,14 @@ function compilePackage(specifier: string, root: string): CompiledPattern {
   const fileNames = subpath === '' ? undefined : subpathFileNames(subpath, linked)
   const inPackage = `[\\\\/]node_modules[\\\\/]${escapeRegExp(name)}[\\\\/]`
   const nativeFilter: (string | RegExp)[] = [
-    new RegExp(fileNames ? `${inPackage}(?:.*[\\\\/])?(?:${fileNames.map(escapeRegExp).join('|')})(?:\\.[^\\\\/?#]*)?(?:[?#].*)?$` : inPackage),
+    new RegExp(
+      fileNames
+        ? `${inPackage}(?:.*[\\\\/])?(?:${fileNames.map(escapeRegExp).join('|')})(?:\\.[^\\\\/?#]*)?(?:[?#].*)?$`
+        : inPackage,
+    ),
   ]
-  if (linked && !linked.split(path.sep).includes('node_modules')) nativeFilter.push(makeIdFiltersToMatchWithQuery(`${toPosix(linked)}/**`))
+  if (linked && !linked.split(path.sep).includes('node_modules'))
+    nativeFilter.push(makeIdFiltersToMatchWithQuery(`${toPosix(linked)}/**`))
   return {
     label: `'${specifier}'`,
     nativeFilter,
@@ -136,7 +141,8 @@ function subpathFileNames(subpath: string, packageDir: string | undefined): stri
   const manifest = packageDir ? readJson(path.join(packageDir, 'package.json')) : undefined
   const exportsField = manifest?.exports
   if (exportsField && typeof exportsField === 'object' && !Array.isArray(exportsField)) {
-    for (const target of exportTargets((exportsField as Record<string, unknown>)[`./${subpath}`])) names.add(stem(target))
+    for (const target of exportTargets((exportsField as Record<string, unknown>)[`./${subpath}`]))
+      names.add(stem(target))
   }
   return [...names]
 }

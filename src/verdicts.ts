@@ -39,7 +39,9 @@ export function judgeOutput(output: OutputMap, others: readonly OutputMap[], mod
       findings.push(withinOutput(output, tracked, modes))
     }
     if (tracked.copies.length === 0) continue
-    const elsewhere = others.filter((other) => other.key !== output.key && (other.modules.get(tracked.key)?.copies.length ?? 0) > 0)
+    const elsewhere = others.filter(
+      (other) => other.key !== output.key && (other.modules.get(tracked.key)?.copies.length ?? 0) > 0,
+    )
     const sameBuild = elsewhere.filter((other) => other.group === output.group)
     const otherBuilds = elsewhere.filter((other) => other.group !== output.group)
     if (sameBuild.length > 0 && modes.formats !== 'ignore') {
@@ -48,7 +50,9 @@ export function judgeOutput(output: OutputMap, others: readonly OutputMap[], mod
       findings.push(acrossOutputs(CODES.acrossFormats, modes.formats, cause, tracked, [output, ...sameBuild], modes))
     }
     if (otherBuilds.length > 0 && modes.builds !== 'ignore') {
-      findings.push(acrossOutputs(CODES.acrossBuilds, modes.builds, 'separate-builds', tracked, [output, ...otherBuilds], modes))
+      findings.push(
+        acrossOutputs(CODES.acrossBuilds, modes.builds, 'separate-builds', tracked, [output, ...otherBuilds], modes),
+      )
     }
   }
   return findings.sort(compareFindings)
@@ -118,7 +122,8 @@ function findingCopy(output: OutputMap, copy: Copy, first: Copy, root: string): 
 function detailOf(copy: Copy, first: Copy, root: string): string | undefined {
   const notes: string[] = []
   if (copy.sharedFactory) notes.push("one factory shared by these chunks through rolldown's registry")
-  if (isInstalled(copy)) notes.push(`installed at ${displayPath(copy.identity.package?.dir ?? copy.identity.realpath, root)}`)
+  if (isInstalled(copy))
+    notes.push(`installed at ${displayPath(copy.identity.package?.dir ?? copy.identity.realpath, root)}`)
   if (copy !== first && first.identity.realpath === copy.identity.realpath) {
     const kind = twinIdKind(first.identity, copy.identity)
     if (kind === 'query') notes.push(`query ${copy.identity.query || '(none)'} makes it a separate module`)

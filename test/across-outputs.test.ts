@@ -46,9 +46,17 @@ describe('copies across the outputs of one build', () => {
 
   it('fails with formats: error and stays silent with formats: ignore', async () => {
     const dir = writeFixture('dual-modes', consumers)
-    const failing = await build(dir, { input: { main: 'src/main.js' }, outputs, guard: { singletons: 'src/state.js', formats: 'error' } })
+    const failing = await build(dir, {
+      input: { main: 'src/main.js' },
+      outputs,
+      guard: { singletons: 'src/state.js', formats: 'error' },
+    })
     expect(failing.errorCode).toBe('SINGLETON_DUPLICATED_ACROSS_OUTPUTS')
-    const silent = await build(dir, { input: { main: 'src/main.js' }, outputs, guard: { singletons: 'src/state.js', formats: 'ignore' } })
+    const silent = await build(dir, {
+      input: { main: 'src/main.js' },
+      outputs,
+      guard: { singletons: 'src/state.js', formats: 'ignore' },
+    })
     expect(silent.error).toBeUndefined()
     expect(silent.warnings).toEqual([])
   })
@@ -71,9 +79,11 @@ describe('copies across builds that share one plugin instance', () => {
   ])('fails the build that completes the split (%s)', async (_, order) => {
     const dir = writeFixture('two-builds', consumers)
     const guard = singletonGuard({ root: dir, singletons: 'src/state.js' })
-    const [first, second] = []
-      .concat(order as never)
-      .map((name: string) => ({ input: { [name]: `src/${name}.js` }, outputs: [{ dir: `dist/${name}` }], plugin: guard }))
+    const [first, second] = [].concat(order as never).map((name: string) => ({
+      input: { [name]: `src/${name}.js` },
+      outputs: [{ dir: `dist/${name}` }],
+      plugin: guard,
+    }))
     expect((await build(dir, first as never)).error).toBeUndefined()
     const completing = await build(dir, second as never)
     expect(completing.errorCode).toBe('SINGLETON_DUPLICATED_ACROSS_BUILDS')
@@ -83,7 +93,10 @@ describe('copies across builds that share one plugin instance', () => {
     expect(completing.error).toContain('src/a.js (entry) --> src/state.js')
 
     // The failed build wrote nothing; build it alone to get its bytes for the oracle.
-    await build(dir, { ...(second as object), plugin: singletonGuard({ root: dir, singletons: 'src/state.js' }) } as never)
+    await build(dir, {
+      ...(second as object),
+      plugin: singletonGuard({ root: dir, singletons: 'src/state.js' }),
+    } as never)
     expect(await execute(dir, probe('./dist/a/a.js', './dist/b/b.js'))).toEqual({ realms: 2, seen: false })
   })
 
@@ -91,7 +104,9 @@ describe('copies across builds that share one plugin instance', () => {
     const dir = writeFixture('parallel-builds', consumers)
     const guard = singletonGuard({ root: dir, singletons: 'src/state.js' })
     const results = await Promise.all(
-      ['a', 'b'].map((name) => build(dir, { input: { [name]: `src/${name}.js` }, outputs: [{ dir: `dist/${name}` }], plugin: guard })),
+      ['a', 'b'].map((name) =>
+        build(dir, { input: { [name]: `src/${name}.js` }, outputs: [{ dir: `dist/${name}` }], plugin: guard }),
+      ),
     )
     expect(results.map((r) => r.errorCode).filter(Boolean)).toEqual(['SINGLETON_DUPLICATED_ACROSS_BUILDS'])
   })
@@ -103,7 +118,11 @@ describe('copies across builds that share one plugin instance', () => {
     })
     const guard = singletonGuard({ root: dir, singletons: 'src/state.js' })
     for (const name of ['a', 'b']) {
-      const result = await build(dir, { input: { [name]: `src/${name}.js` }, outputs: [{ dir: `dist/${name}` }], plugin: guard })
+      const result = await build(dir, {
+        input: { [name]: `src/${name}.js` },
+        outputs: [{ dir: `dist/${name}` }],
+        plugin: guard,
+      })
       expect(result.error).toBeUndefined()
     }
   })
@@ -112,7 +131,9 @@ describe('copies across builds that share one plugin instance', () => {
 describe('through the tsdown CLI', () => {
   const tsProject = {
     'package.json': JSON.stringify({ name: 'app', version: '1.0.0', type: 'module' }),
-    'tsconfig.json': JSON.stringify({ compilerOptions: { target: 'es2023', module: 'preserve', strict: true, skipLibCheck: true } }),
+    'tsconfig.json': JSON.stringify({
+      compilerOptions: { target: 'es2023', module: 'preserve', strict: true, skipLibCheck: true },
+    }),
     'src/state.ts': statefulModule(),
     'src/a.ts': `import { store } from './state.ts'\nexport const write = (k: string, v: number) => store.set(k, v)\n`,
     'src/b.ts': `import { store } from './state.ts'\nexport const read = (k: string) => store.get(k)\n`,
@@ -145,7 +166,10 @@ export default defineConfig([
 ${importPlugin}
 export default defineConfig({ entry: ['src/a.ts', 'src/b.ts'], format: ['esm', 'cjs'], plugins: [singletonGuard(${guardOptions})] })
 `
-    const dir = writeFixture('tsdown-formats', { ...tsProject, 'tsdown.config.ts': config(`{ singletons: 'src/state.ts' }`) })
+    const dir = writeFixture('tsdown-formats', {
+      ...tsProject,
+      'tsdown.config.ts': config(`{ singletons: 'src/state.ts' }`),
+    })
     const passing = await runTsdown(dir)
     expect(passing.exitCode).toBe(0)
     expect(passing.output).toContain('SINGLETON_DUPLICATED_ACROSS_OUTPUTS')

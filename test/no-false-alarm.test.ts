@@ -96,14 +96,26 @@ console.log(JSON.stringify({ realms: globalThis.__evaluations.state, seen: seen 
   it('passes an external singleton: the bundle holds no copy of it', async () => {
     const dir = writeFixture('external', {
       ...incident,
-      'node_modules/delegate-store/package.json': JSON.stringify({ name: 'delegate-store', version: '1.0.0', type: 'module', exports: './index.js' }),
+      'node_modules/delegate-store/package.json': JSON.stringify({
+        name: 'delegate-store',
+        version: '1.0.0',
+        type: 'module',
+        exports: './index.js',
+      }),
       'node_modules/delegate-store/index.js': statefulModule(),
       'src/tools/continue-work.js': `import { store } from 'delegate-store'\nexport const continueWork = (id) => store.set(id, 'pending')\n`,
       'src/auto-reply/reply/agent-runner.runtime.js': `import { store } from 'delegate-store'\nexport const pending = (id) => store.get(id)\n`,
       'src/auto-reply/reply/summarizer.runtime.js': `import { store } from 'delegate-store'\nexport const size = () => store.size\n`,
-      'src/auto-reply/reply/pipeline.js': incident['src/auto-reply/reply/pipeline.js']!.toString().replace(`'../../delegate-store.js'`, `'delegate-store'`),
+      'src/auto-reply/reply/pipeline.js': incident['src/auto-reply/reply/pipeline.js']!.toString().replace(
+        `'../../delegate-store.js'`,
+        `'delegate-store'`,
+      ),
     })
-    await expectClean(dir, { input: { main: 'src/main.js' }, guard: { singletons: 'delegate-store' }, inputOptions: { external: ['delegate-store'] } })
+    await expectClean(dir, {
+      input: { main: 'src/main.js' },
+      guard: { singletons: 'delegate-store' },
+      inputOptions: { external: ['delegate-store'] },
+    })
   })
 
   it('passes virtual modules, including one that imports the singleton', async () => {
@@ -138,7 +150,11 @@ console.log(JSON.stringify({ realms: globalThis.__evaluations.state, seen: seen 
     ['minified', {}, { minify: true }],
   ] as const)('passes with %s', async (_, inputOptions, output) => {
     const dir = writeFixture('options', incident)
-    await expectClean(dir, { input: { main: 'src/main.js' }, inputOptions: inputOptions as never, outputs: [{ dir: 'dist', ...output }] })
+    await expectClean(dir, {
+      input: { main: 'src/main.js' },
+      inputOptions: inputOptions as never,
+      outputs: [{ dir: 'dist', ...output }],
+    })
   })
 
   it.each([false, true])(
@@ -148,9 +164,10 @@ console.log(JSON.stringify({ realms: globalThis.__evaluations.state, seen: seen 
       const dir = writeFixture('inline-common', {
         ...incident,
         ...runOnLoad,
-        'src/auto-reply/reply/pipeline.js': incident['src/auto-reply/reply/pipeline.js']!
-          .toString()
-          .replace(`const direct = await import('../../delegate-store.js')`, `const direct = { store: new Map([[id, 'pending']]) }`),
+        'src/auto-reply/reply/pipeline.js': incident['src/auto-reply/reply/pipeline.js']!.toString().replace(
+          `const direct = await import('../../delegate-store.js')`,
+          `const direct = { store: new Map([[id, 'pending']]) }`,
+        ),
       })
       const result = await build(dir, {
         input: { main: 'src/run-main.js', second: 'src/run-second.js' },
@@ -168,7 +185,11 @@ const fs = await import('node:fs')
 const report = JSON.parse(fs.readFileSync('dist/singleton-report.json', 'utf8'))
 console.log(JSON.stringify({ realms: globalThis.__evaluations.state, seen, copies: report.singletons[0].copies }))
 `
-      const truth = await execute<{ realms: number; seen: boolean; copies: { chunks: string[]; sharedFactory: boolean }[] }>(dir, probe)
+      const truth = await execute<{
+        realms: number
+        seen: boolean
+        copies: { chunks: string[]; sharedFactory: boolean }[]
+      }>(dir, probe)
       expect(truth.realms).toBe(1)
       expect(truth.seen).toBe(true)
       // The option really did print the factory into more than one chunk.
@@ -182,7 +203,11 @@ console.log(JSON.stringify({ realms: globalThis.__evaluations.state, seen, copie
 describe('no silent miss under the same options', () => {
   it.each([
     ['inlineConst', { optimization: { inlineConst: { mode: 'all', pass: 2 } } }, {}],
-    ['inline common chunks', { preserveEntrySignatures: false }, { codeSplitting: { experimentalInlineCommonChunks: { maxSize: 100_000 } } }],
+    [
+      'inline common chunks',
+      { preserveEntrySignatures: false },
+      { codeSplitting: { experimentalInlineCommonChunks: { maxSize: 100_000 } } },
+    ],
     ['minified', {}, { minify: true }],
   ] as const)('still catches a symlinked twin with %s', async (_, inputOptions, output) => {
     const dir = writeFixture('miss', {

@@ -23,20 +23,37 @@ describe('resolveOptions', () => {
     [{ onDuplicate: 'fail' }, "option `onDuplicate` accepts 'error' or 'warn'; got \"fail\"."],
     [{ formats: true }, "option `formats` accepts 'error' or 'warn' or 'ignore'; got boolean true."],
     [{ builds: 'off' }, "option `builds` accepts 'error' or 'warn' or 'ignore'; got \"off\"."],
-    [{ singletons: 42 }, 'option `singletons` accepts a non-empty string, a RegExp, or an array of them; got number 42.'],
-    [{ singletons: ['src/a.ts', ''] }, 'option `singletons` accepts a non-empty string, a RegExp, or an array of them; got an array (["src/a.ts",""]).'],
+    [
+      { singletons: 42 },
+      'option `singletons` accepts a non-empty string, a RegExp, or an array of them; got number 42.',
+    ],
+    [
+      { singletons: ['src/a.ts', ''] },
+      'option `singletons` accepts a non-empty string, a RegExp, or an array of them; got an array (["src/a.ts",""]).',
+    ],
     [{ root: 7 }, 'option `root` accepts a folder path (string); got number 7.'],
-    [{ report: '../out.json' }, 'option `report` accepts true, false, or a file name inside the output folder (e.g. "singleton-report.json"); got "../out.json".'],
+    [
+      { report: '../out.json' },
+      'option `report` accepts true, false, or a file name inside the output folder (e.g. "singleton-report.json"); got "../out.json".',
+    ],
     [{ promote: 'yes' }, 'option `promote` accepts true, false, or { include, exclude, singletons }; got "yes".'],
     [{ promote: { singletons: 'no' } }, 'option `promote.singletons` accepts true or false; got "no".'],
-    [{ promote: { incude: '**' } }, 'unknown option `promote.incude`. Known options: `promote.include`, `promote.exclude`, `promote.singletons`.'],
-    [{ singleton: 'src/a.ts' }, 'unknown option `singleton`. Known options: `singletons`, `root`, `onDuplicate`, `formats`, `builds`, `promote`, `report`.'],
+    [
+      { promote: { incude: '**' } },
+      'unknown option `promote.incude`. Known options: `promote.include`, `promote.exclude`, `promote.singletons`.',
+    ],
+    [
+      { singleton: 'src/a.ts' },
+      'unknown option `singleton`. Known options: `singletons`, `root`, `onDuplicate`, `formats`, `builds`, `promote`, `report`.',
+    ],
   ])('rejects %j with a message naming the option and what it accepts', (options, message) => {
     expect(() => resolveOptions(options)).toThrowError(`[singleton-guard] ${message}`)
   })
 
   it('rejects a non-object', () => {
-    expect(() => resolveOptions('src/state.ts')).toThrowError('[singleton-guard] singletonGuard() takes an options object; got "src/state.ts".')
+    expect(() => resolveOptions('src/state.ts')).toThrowError(
+      '[singleton-guard] singletonGuard() takes an options object; got "src/state.ts".',
+    )
   })
 })
 
@@ -60,11 +77,20 @@ describe('what the user sees', () => {
       'src/state.js': statefulModule(),
       'src/main.js': `import { store } from './state.js'\nexport const size = () => store.size\n`,
     })
-    const result = await build(dir, { input: { main: 'src/main.js' }, guard: { singletons: ['src/state.js', 'src/stat.js', /registry/] } })
+    const result = await build(dir, {
+      input: { main: 'src/main.js' },
+      guard: { singletons: ['src/state.js', 'src/stat.js', /registry/] },
+    })
     expect(result.error).toBeUndefined()
     expect(result.warnings).toEqual([
-      { code: 'SINGLETON_PATTERN_UNMATCHED', message: expect.stringContaining("the singleton pattern 'src/stat.js' matched no module in any output") },
-      { code: 'SINGLETON_PATTERN_UNMATCHED', message: expect.stringContaining('the singleton pattern /registry/ matched no module in any output') },
+      {
+        code: 'SINGLETON_PATTERN_UNMATCHED',
+        message: expect.stringContaining("the singleton pattern 'src/stat.js' matched no module in any output"),
+      },
+      {
+        code: 'SINGLETON_PATTERN_UNMATCHED',
+        message: expect.stringContaining('the singleton pattern /registry/ matched no module in any output'),
+      },
     ])
   })
 })

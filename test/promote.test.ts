@@ -36,7 +36,9 @@ export async function summarize(text: string): Promise<number> {
 function project(guardOptions: string): FixtureFiles {
   return {
     'package.json': JSON.stringify({ name: 'agent-service', version: '1.0.0', type: 'module' }),
-    'tsconfig.json': JSON.stringify({ compilerOptions: { target: 'es2023', module: 'preserve', strict: true, skipLibCheck: true } }),
+    'tsconfig.json': JSON.stringify({
+      compilerOptions: { target: 'es2023', module: 'preserve', strict: true, skipLibCheck: true },
+    }),
     'tsdown.config.ts': `import { defineConfig } from 'tsdown'\n${importPlugin}\nexport default defineConfig({ entry: ['src/main.ts'], plugins: [singletonGuard(${guardOptions})] })\n`,
     ...service(1),
   }
@@ -47,7 +49,9 @@ function rewrite(dir: string, files: FixtureFiles): void {
 }
 
 function listDist(dir: string): string[] {
-  return (fs.readdirSync(path.join(dir, 'dist'), { recursive: true }) as string[]).map((f) => f.split(path.sep).join('/')).sort()
+  return (fs.readdirSync(path.join(dir, 'dist'), { recursive: true }) as string[])
+    .map((f) => f.split(path.sep).join('/'))
+    .sort()
 }
 
 let host: Host | undefined
@@ -63,7 +67,9 @@ describe('promote: a rebuild under a running process', () => {
     const first = await runTsdown(dir)
     expect(first.exitCode).toBe(0)
     expect(first.output).toContain('SINGLETON_PROMOTED: 2 modules promoted to stable entries')
-    expect(first.output).toContain(`"auto-reply/reply/agent-runner.runtime": "src/auto-reply/reply/agent-runner.runtime.ts", // runtime boundary`)
+    expect(first.output).toContain(
+      `"auto-reply/reply/agent-runner.runtime": "src/auto-reply/reply/agent-runner.runtime.ts", // runtime boundary`,
+    )
     expect(first.output).toContain(`"delegate-store":                        "src/delegate-store.ts", // singleton`)
     const files = listDist(dir)
     expect(files).toContain('auto-reply/reply/agent-runner.runtime.mjs')
@@ -78,7 +84,9 @@ describe('promote: a rebuild under a running process', () => {
     rewrite(dir, service(2))
     const second = await runTsdown(dir)
     expect(second.exitCode).toBe(0)
-    expect(fs.readFileSync(path.join(dir, 'dist/auto-reply/reply/agent-runner.runtime.mjs'), 'utf8')).toContain('runner v2')
+    expect(fs.readFileSync(path.join(dir, 'dist/auto-reply/reply/agent-runner.runtime.mjs'), 'utf8')).toContain(
+      'runner v2',
+    )
 
     expect(await host.release()).toEqual({ ok: true, seen: true, realms: 1, runnerEvaluated: 1 })
   })
@@ -97,7 +105,10 @@ describe('promote: a rebuild under a running process', () => {
 
 describe('promote: what gets promoted and how it is named', () => {
   it('without promote.singletons, a stable boundary loads a second copy of a re-hashed singleton', async () => {
-    const dir = writeFixture('promote-no-singletons', project(`{ singletons: 'src/delegate-store.ts', promote: { singletons: false } }`))
+    const dir = writeFixture(
+      'promote-no-singletons',
+      project(`{ singletons: 'src/delegate-store.ts', promote: { singletons: false } }`),
+    )
     expect((await runTsdown(dir)).exitCode).toBe(0)
     expect(listDist(dir)).toContain('auto-reply/reply/agent-runner.runtime.mjs')
     expect(listDist(dir).some((f) => /^delegate-store-[\w-]+\.mjs$/.test(f))).toBe(true)
@@ -117,7 +128,9 @@ describe('promote: what gets promoted and how it is named', () => {
     expect(await host.ready).toEqual({ runnerEvaluated: 0, realms: 1 })
     rewrite(dir, service(2))
     await watcher.builds(2)
-    expect(fs.readFileSync(path.join(dir, 'dist/auto-reply/reply/agent-runner.runtime.mjs'), 'utf8')).toContain('runner v2')
+    expect(fs.readFileSync(path.join(dir, 'dist/auto-reply/reply/agent-runner.runtime.mjs'), 'utf8')).toContain(
+      'runner v2',
+    )
     expect(await host.release()).toEqual({ ok: true, seen: true, realms: 1, runnerEvaluated: 1 })
   })
 
@@ -127,12 +140,21 @@ describe('promote: what gets promoted and how it is named', () => {
     const dir = writeFixture('promote-include', files)
     const result = await build(dir, {
       input: { main: 'src/main.ts' },
-      guard: { singletons: 'src/delegate-store.ts', promote: { include: 'src/**/*.runtime.ts', exclude: 'src/lonely.runtime.ts' }, report: true },
+      guard: {
+        singletons: 'src/delegate-store.ts',
+        promote: { include: 'src/**/*.runtime.ts', exclude: 'src/lonely.runtime.ts' },
+        report: true,
+      },
       outputs: [{ dir: 'dist', entryFileNames: '[name].mjs', chunkFileNames: '[name]-[hash].mjs' }],
     })
     expect(result.error).toBeUndefined()
     expect(result.files[0]).toEqual(
-      expect.arrayContaining(['auto-reply/reply/agent-runner.runtime.mjs', 'auto-reply/reply/summarizer.runtime.mjs', 'delegate-store.mjs', 'main.mjs']),
+      expect.arrayContaining([
+        'auto-reply/reply/agent-runner.runtime.mjs',
+        'auto-reply/reply/summarizer.runtime.mjs',
+        'delegate-store.mjs',
+        'main.mjs',
+      ]),
     )
     expect(result.files[0]?.filter((f) => f.startsWith('lonely.runtime-'))).toHaveLength(1)
     const report = JSON.parse(fs.readFileSync(path.join(dir, 'dist/singleton-report.json'), 'utf8'))
@@ -141,15 +163,30 @@ describe('promote: what gets promoted and how it is named', () => {
         output: 'dist',
         format: 'es',
         entries: [
-          { name: 'auto-reply/reply/agent-runner.runtime', module: 'src/auto-reply/reply/agent-runner.runtime.ts', reason: 'runtime boundary', fileName: 'auto-reply/reply/agent-runner.runtime.mjs' },
-          { name: 'auto-reply/reply/summarizer.runtime', module: 'src/auto-reply/reply/summarizer.runtime.ts', reason: 'include', fileName: 'auto-reply/reply/summarizer.runtime.mjs' },
-          { name: 'delegate-store', module: 'src/delegate-store.ts', reason: 'singleton', fileName: 'delegate-store.mjs' },
+          {
+            name: 'auto-reply/reply/agent-runner.runtime',
+            module: 'src/auto-reply/reply/agent-runner.runtime.ts',
+            reason: 'runtime boundary',
+            fileName: 'auto-reply/reply/agent-runner.runtime.mjs',
+          },
+          {
+            name: 'auto-reply/reply/summarizer.runtime',
+            module: 'src/auto-reply/reply/summarizer.runtime.ts',
+            reason: 'include',
+            fileName: 'auto-reply/reply/summarizer.runtime.mjs',
+          },
+          {
+            name: 'delegate-store',
+            module: 'src/delegate-store.ts',
+            reason: 'singleton',
+            fileName: 'delegate-store.mjs',
+          },
         ],
       },
     ])
   })
 
-  it('names promoted chunks with the build\'s own entry naming, e.g. .cjs', async () => {
+  it("names promoted chunks with the build's own entry naming, e.g. .cjs", async () => {
     const dir = writeFixture('promote-cjs', project('{}'))
     const result = await build(dir, {
       input: { main: 'src/main.ts' },
@@ -157,7 +194,9 @@ describe('promote: what gets promoted and how it is named', () => {
       outputs: [{ dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs' }],
     })
     expect(result.error).toBeUndefined()
-    expect(result.files[0]).toEqual(expect.arrayContaining(['auto-reply/reply/agent-runner.runtime.cjs', 'delegate-store.cjs', 'main.cjs']))
+    expect(result.files[0]).toEqual(
+      expect.arrayContaining(['auto-reply/reply/agent-runner.runtime.cjs', 'delegate-store.cjs', 'main.cjs']),
+    )
   })
 
   it('fails with both sources named when a promoted name is already an entry', async () => {
@@ -167,15 +206,25 @@ describe('promote: what gets promoted and how it is named', () => {
       guard: { singletons: 'src/delegate-store.ts', promote: true },
     })
     expect(result.errorCode).toBe('SINGLETON_PROMOTE_CLASH')
-    expect(result.error).toContain('cannot promote src/delegate-store.ts to the entry name "delegate-store": src/other.ts already has that name')
+    expect(result.error).toContain(
+      'cannot promote src/delegate-store.ts to the entry name "delegate-store": src/other.ts already has that name',
+    )
   })
 
   it('fails with both sources named when two boundaries map to one name', async () => {
-    const files: FixtureFiles = { ...project('{}'), 'src/auto-reply/reply/agent-runner.runtime.js': `import { store } from '../../delegate-store.ts'\nexport const size = () => store.size\n` }
+    const files: FixtureFiles = {
+      ...project('{}'),
+      'src/auto-reply/reply/agent-runner.runtime.js': `import { store } from '../../delegate-store.ts'\nexport const size = () => store.size\n`,
+    }
     files['src/main.ts'] += `export const twin = () => import('./auto-reply/reply/agent-runner.runtime.js')\n`
     const dir = writeFixture('promote-clash-twins', files)
-    const result = await build(dir, { input: { main: 'src/main.ts' }, guard: { singletons: 'src/delegate-store.ts', promote: true } })
+    const result = await build(dir, {
+      input: { main: 'src/main.ts' },
+      guard: { singletons: 'src/delegate-store.ts', promote: true },
+    })
     expect(result.errorCode).toBe('SINGLETON_PROMOTE_CLASH')
-    expect(result.error).toMatch(/cannot promote src\/auto-reply\/reply\/agent-runner\.runtime\.(ts|js) to the entry name "auto-reply\/reply\/agent-runner\.runtime": src\/auto-reply\/reply\/agent-runner\.runtime\.(js|ts) already has that name/)
+    expect(result.error).toMatch(
+      /cannot promote src\/auto-reply\/reply\/agent-runner\.runtime\.(ts|js) to the entry name "auto-reply\/reply\/agent-runner\.runtime": src\/auto-reply\/reply\/agent-runner\.runtime\.(js|ts) already has that name/,
+    )
   })
 })

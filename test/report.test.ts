@@ -24,13 +24,36 @@ describe('the JSON report', () => {
     const second = await build(dir, { input: { b: 'src/b.js' }, outputs: [{ dir: 'dist/b' }], plugin: guard })
     expect(second.warnings.map((w) => w.code)).toEqual(['SINGLETON_DUPLICATED_ACROSS_BUILDS'])
 
-    const report = JSON.parse(JSON.stringify(readReport(dir, 'dist/b/guard/report.json')).replace(/-[\w-]{8}\.js/g, '-[hash].js')) as SingletonReport
+    const report = JSON.parse(
+      JSON.stringify(readReport(dir, 'dist/b/guard/report.json')).replace(/-[\w-]{8}\.js/g, '-[hash].js'),
+    ) as SingletonReport
     expect(report.version).toBe(1)
     expect(report.outputs.map((o) => `${o.dir} ${o.format}`)).toEqual(['dist/a es', 'dist/b es'])
     expect(report.outputs[0]?.chunks).toEqual([
-      { fileName: 'a.js', isEntry: true, isDynamicEntry: false, facadeModule: 'src/a.js', isFacade: false, modules: ['src/a.js'] },
-      { fileName: 'b-[hash].js', isEntry: false, isDynamicEntry: true, facadeModule: 'src/b.js', isFacade: false, modules: ['src/b.js'] },
-      { fileName: 'state-[hash].js', isEntry: false, isDynamicEntry: false, facadeModule: null, isFacade: false, modules: ['src/state.js'] },
+      {
+        fileName: 'a.js',
+        isEntry: true,
+        isDynamicEntry: false,
+        facadeModule: 'src/a.js',
+        isFacade: false,
+        modules: ['src/a.js'],
+      },
+      {
+        fileName: 'b-[hash].js',
+        isEntry: false,
+        isDynamicEntry: true,
+        facadeModule: 'src/b.js',
+        isFacade: false,
+        modules: ['src/b.js'],
+      },
+      {
+        fileName: 'state-[hash].js',
+        isEntry: false,
+        isDynamicEntry: false,
+        facadeModule: null,
+        isFacade: false,
+        modules: ['src/state.js'],
+      },
     ])
     expect(report.singletons).toEqual([
       {
@@ -50,8 +73,22 @@ describe('the JSON report', () => {
       module: 'src/state.js',
       causes: ['separate-builds'],
       copies: [
-        { output: 'dist/a', chunks: ['state-[hash].js'], chain: [{ module: 'src/a.js', edge: 'entry' }, { module: 'src/state.js', edge: 'static' }] },
-        { output: 'dist/b', chunks: ['b.js'], chain: [{ module: 'src/b.js', edge: 'entry' }, { module: 'src/state.js', edge: 'static' }] },
+        {
+          output: 'dist/a',
+          chunks: ['state-[hash].js'],
+          chain: [
+            { module: 'src/a.js', edge: 'entry' },
+            { module: 'src/state.js', edge: 'static' },
+          ],
+        },
+        {
+          output: 'dist/b',
+          chunks: ['b.js'],
+          chain: [
+            { module: 'src/b.js', edge: 'entry' },
+            { module: 'src/state.js', edge: 'static' },
+          ],
+        },
       ],
     })
   })

@@ -48,10 +48,7 @@ describe('copies inside one output', () => {
   })
 
   it('catches one file under two ids through a preserved symlink', async () => {
-    const dir = writeFixture(
-      'symlink',
-      project('linked/state.js', { 'node_modules/linked': { symlink: '../src' } }),
-    )
+    const dir = writeFixture('symlink', project('linked/state.js', { 'node_modules/linked': { symlink: '../src' } }))
     const result = await build(dir, {
       input: { main: 'src/main.js' },
       guard: { singletons: 'src/state.js' },
@@ -62,13 +59,18 @@ describe('copies inside one output', () => {
     expect(result.error).toContain('cause: same file, two ids')
     expect(result.error).toContain('node_modules/linked/state.js')
     expect(result.error).toContain('a symlinked path to src/state.js')
-    expect(result.error).toMatch(/src\/main\.js \(entry\) --import\(\)--> src\/reader\.runtime\.js --> node_modules\/linked\/state\.js/)
+    expect(result.error).toMatch(
+      /src\/main\.js \(entry\) --import\(\)--> src\/reader\.runtime\.js --> node_modules\/linked\/state\.js/,
+    )
     const truth = await expectVerdictMatchesTruth(dir, result)
     expect(truth).toEqual({ realms: 2, seen: false })
   })
 
   it('follows the symlink when rolldown resolves symlinks (the default): one copy', async () => {
-    const dir = writeFixture('symlink-resolved', project('linked/state.js', { 'node_modules/linked': { symlink: '../src' } }))
+    const dir = writeFixture(
+      'symlink-resolved',
+      project('linked/state.js', { 'node_modules/linked': { symlink: '../src' } }),
+    )
     const result = await build(dir, { input: { main: 'src/main.js' }, guard: { singletons: 'src/state.js' } })
     expect(result.error).toBeUndefined()
     expect(await expectVerdictMatchesTruth(dir, result)).toEqual({ realms: 1, seen: true })
@@ -107,11 +109,26 @@ describe('copies inside one output', () => {
     const dir = writeFixture('two-installs', {
       ...project('shared-state'),
       'src/state.js': `export { store } from 'shared-state'\n`,
-      'node_modules/shared-state/package.json': JSON.stringify({ name: 'shared-state', version: '2.0.0', type: 'module', exports: './index.js' }),
+      'node_modules/shared-state/package.json': JSON.stringify({
+        name: 'shared-state',
+        version: '2.0.0',
+        type: 'module',
+        exports: './index.js',
+      }),
       'node_modules/shared-state/index.js': statefulModule(),
-      'node_modules/legacy-tool/package.json': JSON.stringify({ name: 'legacy-tool', version: '1.0.0', type: 'module', exports: './index.js' }),
+      'node_modules/legacy-tool/package.json': JSON.stringify({
+        name: 'legacy-tool',
+        version: '1.0.0',
+        type: 'module',
+        exports: './index.js',
+      }),
       'node_modules/legacy-tool/index.js': `export { store } from 'shared-state'\n`,
-      'node_modules/legacy-tool/node_modules/shared-state/package.json': JSON.stringify({ name: 'shared-state', version: '1.4.0', type: 'module', exports: './index.js' }),
+      'node_modules/legacy-tool/node_modules/shared-state/package.json': JSON.stringify({
+        name: 'shared-state',
+        version: '1.4.0',
+        type: 'module',
+        exports: './index.js',
+      }),
       'node_modules/legacy-tool/node_modules/shared-state/index.js': statefulModule(),
       'src/reader.runtime.js': `import { store } from 'legacy-tool'\nexport function read(k) { return store.get(k) }\n`,
     })
@@ -130,13 +147,30 @@ describe('copies inside one output', () => {
     const dir = writeFixture('pnpm', {
       ...project('legacy-tool'),
       'src/state.js': `export { store } from 'shared-state'\n`,
-      [`${store}/shared-state@2.0.0/node_modules/shared-state/package.json`]: JSON.stringify({ name: 'shared-state', version: '2.0.0', type: 'module', exports: './index.js' }),
+      [`${store}/shared-state@2.0.0/node_modules/shared-state/package.json`]: JSON.stringify({
+        name: 'shared-state',
+        version: '2.0.0',
+        type: 'module',
+        exports: './index.js',
+      }),
       [`${store}/shared-state@2.0.0/node_modules/shared-state/index.js`]: statefulModule(),
-      [`${store}/shared-state@1.4.0/node_modules/shared-state/package.json`]: JSON.stringify({ name: 'shared-state', version: '1.4.0', type: 'module', exports: './index.js' }),
+      [`${store}/shared-state@1.4.0/node_modules/shared-state/package.json`]: JSON.stringify({
+        name: 'shared-state',
+        version: '1.4.0',
+        type: 'module',
+        exports: './index.js',
+      }),
       [`${store}/shared-state@1.4.0/node_modules/shared-state/index.js`]: statefulModule(),
-      [`${store}/legacy-tool@1.0.0/node_modules/legacy-tool/package.json`]: JSON.stringify({ name: 'legacy-tool', version: '1.0.0', type: 'module', exports: './index.js' }),
+      [`${store}/legacy-tool@1.0.0/node_modules/legacy-tool/package.json`]: JSON.stringify({
+        name: 'legacy-tool',
+        version: '1.0.0',
+        type: 'module',
+        exports: './index.js',
+      }),
       [`${store}/legacy-tool@1.0.0/node_modules/legacy-tool/index.js`]: `export { store } from 'shared-state'\n`,
-      [`${store}/legacy-tool@1.0.0/node_modules/shared-state`]: { symlink: '../../shared-state@1.4.0/node_modules/shared-state' },
+      [`${store}/legacy-tool@1.0.0/node_modules/shared-state`]: {
+        symlink: '../../shared-state@1.4.0/node_modules/shared-state',
+      },
       'node_modules/shared-state': { symlink: '.pnpm/shared-state@2.0.0/node_modules/shared-state' },
       'node_modules/legacy-tool': { symlink: '.pnpm/legacy-tool@1.0.0/node_modules/legacy-tool' },
       'src/reader.runtime.js': `import { store } from 'legacy-tool'\nexport function read(k) { return store.get(k) }\n`,

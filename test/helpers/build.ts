@@ -29,7 +29,10 @@ export interface BuildSpec {
 export async function build(dir: string, spec: BuildSpec): Promise<BuildResult> {
   const result = await buildOnce(dir, spec)
   if (result.errorCode?.startsWith('SINGLETON_DUPLICATED') && !spec.plugin) {
-    const bytes = await buildOnce(dir, { ...spec, guard: { ...spec.guard, onDuplicate: 'warn', formats: 'warn', builds: 'warn' } })
+    const bytes = await buildOnce(dir, {
+      ...spec,
+      guard: { ...spec.guard, onDuplicate: 'warn', formats: 'warn', builds: 'warn' },
+    })
     if (bytes.error !== undefined) throw new Error(`the warn-mode rebuild failed too: ${bytes.error}`)
     result.files = bytes.files
   }

@@ -51,4 +51,5 @@ globalThis.__evaluations[${JSON.stringify(name)}] = (globalThis.__evaluations[${
 }
 
 /** Realms of the singleton `name` after the probe loaded everything: 1 is healthy. */
-export const REALMS_EXPRESSION = (name = 'state'): string => `(globalThis.__evaluations?.[${JSON.stringify(name)}] ?? 0)`
+export const REALMS_EXPRESSION = (name = 'state'): string =>
+  `(globalThis.__evaluations?.[${JSON.stringify(name)}] ?? 0)`

@@ -22,7 +22,10 @@ export async function runTsdown(dir: string, args: string[] = []): Promise<CliRe
     return { exitCode: 0, output: stdout + stderr }
   } catch (error) {
     const failure = error as { code?: number; stdout?: string; stderr?: string }
-    return { exitCode: typeof failure.code === 'number' ? failure.code : 1, output: `${failure.stdout ?? ''}${failure.stderr ?? ''}` }
+    return {
+      exitCode: typeof failure.code === 'number' ? failure.code : 1,
+      output: `${failure.stdout ?? ''}${failure.stderr ?? ''}`,
+    }
   }
 }
 
@@ -39,7 +42,10 @@ export interface WatchSession {
 /** `tsdown --watch` in `dir`, as a developer runs it beside a service. */
 export function watchTsdown(dir: string): WatchSession {
   const cli = path.join(projectRoot, 'node_modules/tsdown/dist/run.mjs')
-  const child = spawn(process.execPath, [cli, '--watch'], { cwd: dir, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } })
+  const child = spawn(process.execPath, [cli, '--watch'], {
+    cwd: dir,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  })
   let output = ''
   const listeners = new Set<() => void>()
   const onData = (data: Buffer) => {
@@ -51,7 +57,10 @@ export function watchTsdown(dir: string): WatchSession {
   return {
     builds(count) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`tsdown --watch did not finish ${count} builds:\n${output}`)), 60_000)
+        const timer = setTimeout(
+          () => reject(new Error(`tsdown --watch did not finish ${count} builds:\n${output}`)),
+          60_000,
+        )
         const check = () => {
           if ((output.match(/Build complete|Rebuilt in/g) ?? []).length >= count) {
             clearTimeout(timer)

@@ -88,6 +88,8 @@ function benchCorpus(corpus, plugin) {
       cpuRatioPaired: median(rs.map((r, i) => r.build.cpuMs / bare[i].build.cpuMs)),
       cpuRatioMin: Math.min(...cpuOf(rs)) / Math.min(...cpuOf(bare)),
       pluginLoadCpuMs: median(rs.map((r) => r.load.cpuMs)),
+      hookMs: median(rs.map((r) => r.hookMs)),
+      hookShare: median(rs.map((r) => r.hookMs)) / median(cpuOf(bare)),
       chunks: rs[0].chunks,
       logs: rs[0].firstLogs,
       samples: rs.map((r) => r.build),
@@ -101,7 +103,7 @@ function printTable(result) {
   const where = result.singletonChunks.join(', ') || 'NO CHUNK (check the corpus)'
   console.log(`\n${result.corpus}: ${result.graphModules} modules in the graph, singleton in ${where}`)
   const header = ['variant', 'cpu ms', 'cpu/bare', 'paired', 'min/bare', 'cpu min-max']
-  const rows = [[...header, 'wall ms', 'wall/bare', 'chunks', 'plugin load cpu ms']]
+  const rows = [[...header, 'wall ms', 'wall/bare', 'chunks', 'plugin load cpu ms', 'in hooks ms', 'hooks/bare cpu']]
   const unavailable = []
   for (const [variant, s] of Object.entries(result.variants)) {
     if (s.unavailable) unavailable.push(`  ${variant}: unavailable: ${s.unavailable}`)
@@ -118,6 +120,8 @@ function printTable(result) {
         x(s.wallRatio),
         String(s.chunks),
         s.pluginLoadCpuMs.toFixed(1),
+        s.hookMs.toFixed(1),
+        `${(s.hookShare * 100).toFixed(1)}%`,
       ])
     }
   }
@@ -139,7 +143,8 @@ function verdict(result) {
       ? ` (bare CPU varies ${(spread * 100).toFixed(0)}% across rounds, more than the margin: ` +
         'compare paired and min/bare, or raise BENCH_ROUNDS)'
       : ''
-  return `${check.cpuRatio.toFixed(3)}x -> ${met}${noise}`
+  const own = `; time inside the plugin's hooks: ${check.hookMs.toFixed(1)} ms = ${(check.hookShare * 100).toFixed(1)}% of bare CPU`
+  return `${check.cpuRatio.toFixed(3)}x -> ${met}${noise}${own}`
 }
 
 const started = performance.now()

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { Plugin } from 'rolldown'
 import { build } from './helpers/build.ts'
 import { execute, statefulModule, writeFixture, type FixtureFiles } from './helpers/fixture.ts'
+import { queryLoader } from './helpers/query-loader.ts'
 
 interface Truth {
   realms: number
@@ -77,23 +77,6 @@ describe('copies inside one output', () => {
   })
 
   it('catches a query-suffixed id loaded by a plugin, as Vite does for ?worker', async () => {
-    const queryLoader: Plugin = {
-      name: 'query-loader',
-      resolveId: {
-        filter: { id: /\?fresh$/ },
-        async handler(source, importer) {
-          const resolved = await this.resolve(source.slice(0, -'?fresh'.length), importer)
-          return resolved ? `${resolved.id}?fresh` : null
-        },
-      },
-      load: {
-        filter: { id: /\?fresh$/ },
-        async handler(id) {
-          const { readFile } = await import('node:fs/promises')
-          return readFile(id.slice(0, -'?fresh'.length), 'utf8')
-        },
-      },
-    }
     const dir = writeFixture('query', project('./state.js?fresh'))
     const result = await build(dir, {
       input: { main: 'src/main.js' },

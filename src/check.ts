@@ -1,6 +1,7 @@
 import type { Plugin } from 'rolldown'
 import { mapOutput } from './chunk-map.ts'
 import { explainFinding } from './explain.ts'
+import { displayId } from './identity.ts'
 import { importChain } from './import-chain.ts'
 import { CODES, PLUGIN_NAME, unmatchedPatternWarning } from './messages.ts'
 import type { OptionsResolved } from './options.ts'
@@ -21,9 +22,10 @@ export function checkPlugin(options: OptionsResolved, session: Session): Plugin 
             .filter((chunk) => chunk.isEntry && chunk.facadeModuleId)
             .map((chunk) => chunk.facadeModuleId as string),
         )
+        const display = (id: string) => displayId(id, options.root, session.resolver)
         for (const tracked of output.modules.values()) {
           for (const copy of tracked.copies) {
-            copy.chain = importChain((id) => this.getModuleInfo(id), copy.identity.id, entryIds, options.root)
+            copy.chain = importChain((id) => this.getModuleInfo(id), copy.identity.id, entryIds, display)
           }
         }
         const findings = judgeOutput(output, [...session.outputs.values()], options)

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { InputOptions } from 'rolldown'
-import { isVirtualId, stripQuery, type ModuleIdentity } from './identity.ts'
+import { isInstalledPackage, isVirtualId, stripQuery, type ModuleIdentity } from './identity.ts'
 
 /** The entries a build was given, as absolute files, with the names rolldown gives their chunks. */
 export interface UserEntries {
@@ -33,7 +33,7 @@ export function userEntries(input: InputOptions['input'], cwd: string): UserEntr
  * without extension; a file of an installed package becomes `vendor/<package>/<subpath>`.
  */
 export function stableEntryName(identity: ModuleIdentity, baseDir: string, root: string): string {
-  if (identity.package && identity.realpath.split(path.sep).includes('node_modules') && identity.subpath) {
+  if (isInstalledPackage(identity) && identity.subpath) {
     return withoutExtension(`vendor/${identity.package.name}/${identity.subpath}`)
   }
   for (const base of [baseDir, root]) {

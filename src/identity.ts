@@ -184,11 +184,22 @@ export function twinIdKind(a: ModuleIdentity, b: ModuleIdentity): 'query' | 'cas
  * of an installed package (`name@version/subpath` with `withVersion`, to tell installs apart).
  */
 export function displayModule(identity: ModuleIdentity, root: string, withVersion = false): string {
-  if (identity.package && identity.realpath.split(path.sep).includes('node_modules')) {
+  if (isInstalledPackage(identity)) {
     const version = withVersion ? `@${identity.package.version}` : ''
     return `${identity.package.name}${version}/${identity.subpath}${withVersion ? identity.query : ''}`
   }
   return displayPath(withVersion ? identity.id : identity.realpath, root)
+}
+
+/** A file of a package installed under node_modules (not the project's own package). */
+export function isInstalledPackage(identity: ModuleIdentity): identity is ModuleIdentity & { package: PackageInfo } {
+  return identity.package !== undefined && identity.package.dir.split(path.sep).includes('node_modules')
+}
+
+/** An id in a message: `name@version/subpath` for installed packages, a root-relative path otherwise. */
+export function displayId(id: string, root: string, resolver: IdentityResolver): string {
+  const location = resolver.locate(id)
+  return location ? displayModule(location, root, true) : displayPath(id, root)
 }
 
 export function displayPath(id: string, root: string): string {

@@ -1,6 +1,5 @@
 import type { ModuleInfo } from 'rolldown'
 import type { ChainStep } from './chunk-map.ts'
-import { displayPath } from './identity.ts'
 
 type GetModuleInfo = (id: string) => ModuleInfo | null
 
@@ -12,7 +11,7 @@ export function importChain(
   getModuleInfo: GetModuleInfo,
   target: string,
   entryIds: ReadonlySet<string>,
-  root: string,
+  display: (id: string) => string,
 ): ChainStep[] {
   const next = new Map<string, { id: string; edge: 'static' | 'dynamic' } | null>([[target, null]])
   const queue = [target]
@@ -37,10 +36,10 @@ export function importChain(
       if (found !== undefined) break
     }
   }
-  if (found === undefined) return [{ module: displayPath(target, root), edge: 'entry' }]
-  const chain: ChainStep[] = [{ module: displayPath(found, root), edge: 'entry' }]
+  if (found === undefined) return [{ module: display(target), edge: 'entry' }]
+  const chain: ChainStep[] = [{ module: display(found), edge: 'entry' }]
   for (let step = next.get(found); step; step = next.get(step.id)) {
-    chain.push({ module: displayPath(step.id, root), edge: step.edge })
+    chain.push({ module: display(step.id), edge: step.edge })
   }
   return chain
 }

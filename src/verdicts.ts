@@ -1,5 +1,5 @@
 import type { ChainStep, Copy, OutputMap, TrackedModule } from './chunk-map.ts'
-import { displayModule, displayPath, twinIdKind } from './identity.ts'
+import { displayModule, displayPath, isInstalledPackage, twinIdKind } from './identity.ts'
 import { CODES, FIXES, type Cause, type FindingCode } from './messages.ts'
 import type { OptionsResolved } from './options.ts'
 
@@ -122,8 +122,7 @@ function findingCopy(output: OutputMap, copy: Copy, first: Copy, root: string): 
 function detailOf(copy: Copy, first: Copy, root: string): string | undefined {
   const notes: string[] = []
   if (copy.sharedFactory) notes.push("one factory shared by these chunks through rolldown's registry")
-  if (isInstalled(copy))
-    notes.push(`installed at ${displayPath(copy.identity.package?.dir ?? copy.identity.realpath, root)}`)
+  if (isInstalledPackage(copy.identity)) notes.push(`installed at ${displayPath(copy.identity.package.dir, root)}`)
   if (copy !== first && first.identity.realpath === copy.identity.realpath) {
     const kind = twinIdKind(first.identity, copy.identity)
     if (kind === 'query') notes.push(`query ${copy.identity.query || '(none)'} makes it a separate module`)
@@ -131,10 +130,6 @@ function detailOf(copy: Copy, first: Copy, root: string): string | undefined {
     else if (kind === 'symlink') notes.push(`a symlinked path to ${displayPath(first.identity.realpath, root)}`)
   }
   return notes.length > 0 ? notes.join('; ') : undefined
-}
-
-function isInstalled(copy: Copy): boolean {
-  return copy.identity.realpath.split(/[\\/]/).includes('node_modules')
 }
 
 const CODE_ORDER: FindingCode[] = [CODES.inOutput, CODES.acrossFormats, CODES.acrossBuilds]

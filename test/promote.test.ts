@@ -101,6 +101,21 @@ describe('promote: a rebuild under a running process', () => {
     const result = await host.release()
     expect(result).toMatchObject({ ok: false, code: 'ERR_MODULE_NOT_FOUND' })
   })
+  it('works the same through the rolldown API: clean, rebuild, first lazy import', async () => {
+    const dir = writeFixture('promote-rolldown-api', project('{}'))
+    const spec = {
+      input: { main: 'src/main.ts' },
+      guard: { singletons: 'src/delegate-store.ts', promote: true },
+      outputs: [{ dir: 'dist', entryFileNames: '[name].mjs', chunkFileNames: '[name]-[hash].mjs' }],
+    }
+    expect((await build(dir, spec)).error).toBeUndefined()
+    host = startHost(dir, 'dist/main.mjs')
+    expect(await host.ready).toEqual({ runnerEvaluated: 0, realms: 1 })
+    rewrite(dir, service(2))
+    fs.rmSync(path.join(dir, 'dist'), { recursive: true })
+    expect((await build(dir, spec)).error).toBeUndefined()
+    expect(await host.release()).toEqual({ ok: true, seen: true, realms: 1, runnerEvaluated: 1 })
+  })
 })
 
 describe('promote: what gets promoted and how it is named', () => {

@@ -7,7 +7,7 @@ import { CODES, PLUGIN_NAME, unmatchedPatternWarning } from './messages.ts'
 import type { OptionsResolved } from './options.ts'
 import { buildReport } from './report.ts'
 import type { Session } from './session.ts'
-import { judgeOutput } from './verdicts.ts'
+import { compareFindings, judgeAcross, judgeWithin } from './verdicts.ts'
 
 /** Maps each output to the chunks that hold every singleton, judges it, and reports. */
 export function checkPlugin(options: OptionsResolved, session: Session): Plugin {
@@ -28,8 +28,16 @@ export function checkPlugin(options: OptionsResolved, session: Session): Plugin 
             copy.chain = importChain((id) => this.getModuleInfo(id), copy.identity.id, entryIds, display)
           }
         }
-        const findings = judgeOutput(output, [...session.outputs.values()], options)
-        session.record(output, findings)
+        session.outputs.set(output.key, output)
+        const phase = session.acrossPhase()
+        const across =
+          phase === 'wait'
+            ? []
+            : judgeAcross([...session.outputs.values()], options)
+                .filter((found) => phase === 'all' || found.outputKeys.includes(output.key))
+                .map((found) => found.finding)
+        const findings = [...judgeWithin(output, options), ...across].sort(compareFindings)
+        session.findings.set(output.key, findings)
 
         if (options.report) {
           this.emitFile({

@@ -74,21 +74,35 @@ const DECLARATION_FILE = /\.d\.[cm]?ts$/
 /** rolldown's shared-chunk registry throws this text; it survives minification. */
 const SHARED_REGISTRY_MARK = 'was not registered before it was required'
 
-export function outputKeyOf(options: NormalizedOutputOptions, root: string): { key: string; dir: string } {
+/** Where an output is written, as messages show it. */
+export function outputDirOf(options: NormalizedOutputOptions, root: string): string {
   const folder = options.dir ?? (options.file ? path.dirname(options.file) : undefined)
-  const dir = folder ? displayPath(path.resolve(folder), root) : '(in memory)'
-  return { key: `${dir}|${options.format}`, dir }
+  return folder ? displayPath(path.resolve(folder), root) : '(in memory)'
+}
+
+/**
+ * One output's identity across rebuilds: its folder, format and entries (two configs may write
+ * into one folder; a rebuild of the same config replaces its earlier record).
+ */
+export function outputKeyOf(options: NormalizedOutputOptions, root: string, entryIds: readonly string[]): string {
+  return `${outputDirOf(options, root)}|${options.format}|${entryIds.join('|')}`
+}
+
+/** The module ids of the user's entries, sorted. */
+export function entryIdsOf(bundle: OutputBundle): string[] {
+  const ids: string[] = []
+  for (const item of Object.values(bundle)) {
+    if (item.type === 'chunk' && item.isEntry && item.facadeModuleId !== null) ids.push(item.facadeModuleId)
+  }
+  return ids.sort()
 }
 
 export function mapOutput(bundle: OutputBundle, options: NormalizedOutputOptions, context: MapContext): OutputMap {
   const chunks = Object.values(bundle).filter(
     (item): item is OutputChunk => item.type === 'chunk' && !DECLARATION_FILE.test(item.fileName),
   )
-  const { key, dir } = outputKeyOf(options, context.root)
-  const entryIds = chunks
-    .filter((chunk) => chunk.isEntry && chunk.facadeModuleId)
-    .map((chunk) => chunk.facadeModuleId as string)
-    .sort()
+  const dir = outputDirOf(options, context.root)
+  const entryIds = entryIdsOf(bundle)
 
   const modules = new Map<string, TrackedModule>()
   const placements = new Map<string, { identity: ModuleIdentity; chunks: OutputChunk[] }>()
@@ -124,7 +138,7 @@ export function mapOutput(bundle: OutputBundle, options: NormalizedOutputOptions
   }
 
   return {
-    key,
+    key: outputKeyOf(options, context.root, entryIds),
     group: entryIds.join('\n'),
     dir,
     format: options.format,

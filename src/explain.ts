@@ -6,9 +6,9 @@ const HEADLINES: Record<Finding['code'], (finding: Finding) => string> = {
   SINGLETON_DUPLICATED: (f) =>
     `${f.module} is evaluated ${f.copies.length} times in one output (${f.copies[0]?.output}, ${f.copies[0]?.format}).`,
   SINGLETON_DUPLICATED_ACROSS_OUTPUTS: (f) =>
-    `${f.module} has a copy in each of ${countOutputs(f)} outputs of one build; a process that loads more than one of them evaluates it more than once.`,
+    `${f.module} has a copy in each of ${f.outputCount} outputs of one build; a process that loads more than one of them evaluates it more than once.`,
   SINGLETON_DUPLICATED_ACROSS_BUILDS: (f) =>
-    `${f.module} has a copy in each of ${countOutputs(f)} separate builds; a process that loads more than one of them evaluates it more than once.`,
+    `${f.module} has a copy in each of ${f.outputCount} separate builds; a process that loads more than one of them evaluates it more than once.`,
 }
 
 /** The diagnosis a newcomer can act on: what, why, where each copy comes from, and the fix. */
@@ -35,8 +35,4 @@ export function formatChain(chain: readonly ChainStep[]): string {
           : `--> ${step.module}`,
     )
     .join(' ')
-}
-
-function countOutputs(finding: Finding): number {
-  return new Set(finding.copies.map((copy) => `${copy.output}|${copy.format}`)).size
 }

@@ -7,7 +7,7 @@ import type {
   PluginContext,
   PreRenderedChunk,
 } from 'rolldown'
-import { outputKeyOf } from './chunk-map.ts'
+import { entryIdsOf, outputKeyOf } from './chunk-map.ts'
 import { isSingletonId } from './declarations.ts'
 import { stableEntryName, userEntries, type UserEntries } from './entry-names.ts'
 import { displayPath, isVirtualId, stripQuery } from './identity.ts'
@@ -82,7 +82,7 @@ function buildPromoter(settings: PromoterSettings): Plugin {
         const promotion = name === undefined ? undefined : promotions.find((p) => p.name === name)
         if (promotion) promotion.fileName = item.fileName
       }
-      settings.session.promotions.set(outputKeyOf(outputOptions, settings.options.root).key, promotions)
+      settings.session.promotions.set(outputKeyOf(outputOptions, settings.options.root, entryIdsOf(bundle)), promotions)
       if (promotions.length > 0) this.info({ code: CODES.promoted, message: promotedEntryMap(promotions) })
     },
   }

@@ -27,6 +27,7 @@ export class Session implements MapContext {
   readonly promotions: Map<string, Promotion[]> = new Map()
   /** How many outputs the host announced (tsdown: one per config and format); 0 when unknown. */
   expectedOutputs = 0
+  #completedOnce = false
 
   constructor(options: OptionsResolved) {
     this.root = options.root
@@ -34,9 +35,17 @@ export class Session implements MapContext {
     this.matcher = new SingletonMatcher(options.singletons, options.root)
   }
 
-  record(output: OutputMap, findings: Finding[]): void {
-    this.outputs.set(output.key, output)
-    this.findings.set(output.key, findings)
+  /**
+   * When to judge copies across outputs, now that `output` has closed: `'wait'` while announced
+   * builds are still running, `'all'` when the last of them closes (the whole picture, once),
+   * `'incremental'` after that (watch rebuilds) or when no count was announced (rolldown API):
+   * then each output reports the splits it takes part in, so whichever closes last fails.
+   */
+  acrossPhase(): 'wait' | 'all' | 'incremental' {
+    if (this.expectedOutputs === 0 || this.#completedOnce) return 'incremental'
+    if (this.outputs.size < this.expectedOutputs) return 'wait'
+    this.#completedOnce = true
+    return 'all'
   }
 
   /** Patterns that matched nothing, once every announced output has closed. */

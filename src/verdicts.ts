@@ -20,6 +20,8 @@ export interface Finding {
   module: string
   key: string
   causes: Cause[]
+  /** How many outputs hold the copies (1 for copies inside one output). */
+  outputCount: number
   copies: FindingCopy[]
   /** Chunks that only re-export the module: listed so nobody mistakes them for copies. */
   facades: string[]
@@ -28,34 +30,59 @@ export interface Finding {
 
 type Modes = Pick<OptionsResolved, 'onDuplicate' | 'formats' | 'builds' | 'root'>
 
-/**
- * Findings that `output` completes: copies inside it, and copies it shares with outputs that
- * closed before it (so with builds in any order, the build that completes a split reports it).
- */
-export function judgeOutput(output: OutputMap, others: readonly OutputMap[], modes: Modes): Finding[] {
+/** Copies of a singleton inside one output. */
+export function judgeWithin(output: OutputMap, modes: Modes): Finding[] {
   const findings: Finding[] = []
   for (const tracked of output.modules.values()) {
-    if (tracked.copies.length > 1) {
-      findings.push(withinOutput(output, tracked, modes))
-    }
-    if (tracked.copies.length === 0) continue
-    const elsewhere = others.filter(
-      (other) => other.key !== output.key && (other.modules.get(tracked.key)?.copies.length ?? 0) > 0,
-    )
-    const sameBuild = elsewhere.filter((other) => other.group === output.group)
-    const otherBuilds = elsewhere.filter((other) => other.group !== output.group)
-    if (sameBuild.length > 0 && modes.formats !== 'ignore') {
-      const formats = new Set([output.format, ...sameBuild.map((other) => other.format)])
-      const cause: Cause = formats.size > 1 ? 'separate-formats' : 'separate-outputs'
-      findings.push(acrossOutputs(CODES.acrossFormats, modes.formats, cause, tracked, [output, ...sameBuild], modes))
-    }
-    if (otherBuilds.length > 0 && modes.builds !== 'ignore') {
-      findings.push(
-        acrossOutputs(CODES.acrossBuilds, modes.builds, 'separate-builds', tracked, [output, ...otherBuilds], modes),
-      )
-    }
+    if (tracked.copies.length > 1) findings.push(withinOutput(output, tracked, modes))
   }
   return findings.sort(compareFindings)
+}
+
+/** A finding across outputs, with the outputs it involves (to tell which build completes it). */
+export interface AcrossFinding {
+  finding: Finding
+  outputKeys: string[]
+}
+
+/**
+ * Copies of a singleton held by several of `outputs`: outputs of one build (same entries: esm +
+ * cjs, or two folders) under `formats`, separate builds under `builds`.
+ */
+export function judgeAcross(outputs: readonly OutputMap[], modes: Modes): AcrossFinding[] {
+  const holders = new Map<string, OutputMap[]>()
+  for (const output of outputs) {
+    for (const tracked of output.modules.values()) {
+      if (tracked.copies.length === 0) continue
+      const list = holders.get(tracked.key)
+      if (list) list.push(output)
+      else holders.set(tracked.key, [output])
+    }
+  }
+  const found: AcrossFinding[] = []
+  for (const [key, list] of holders) {
+    if (list.length < 2) continue
+    const tracked = (list[0] as OutputMap).modules.get(key) as TrackedModule
+    const builds = new Map<string, OutputMap[]>()
+    for (const output of list) builds.set(output.group, [...(builds.get(output.group) ?? []), output])
+    if (modes.formats !== 'ignore') {
+      for (const sameBuild of builds.values()) {
+        if (sameBuild.length < 2) continue
+        const cause: Cause = new Set(sameBuild.map((o) => o.format)).size > 1 ? 'separate-formats' : 'separate-outputs'
+        found.push({
+          finding: acrossOutputs(CODES.acrossFormats, modes.formats, cause, tracked, sameBuild, modes),
+          outputKeys: sameBuild.map((o) => o.key),
+        })
+      }
+    }
+    if (builds.size > 1 && modes.builds !== 'ignore') {
+      found.push({
+        finding: acrossOutputs(CODES.acrossBuilds, modes.builds, 'separate-builds', tracked, list, modes),
+        outputKeys: list.map((o) => o.key),
+      })
+    }
+  }
+  return found.sort((a, b) => compareFindings(a.finding, b.finding))
 }
 
 function withinOutput(output: OutputMap, tracked: TrackedModule, modes: Modes): Finding {
@@ -68,6 +95,7 @@ function withinOutput(output: OutputMap, tracked: TrackedModule, modes: Modes): 
     module: tracked.display,
     key: tracked.key,
     causes: [...causes].sort(),
+    outputCount: 1,
     copies: tracked.copies.map((copy) => findingCopy(output, copy, first, modes.root)).sort(compareCopies),
     facades: tracked.facades.map((chunk) => `${output.dir}/${chunk}`).sort(),
     fixes: [...causes].sort().map((cause) => FIXES[cause]),
@@ -96,6 +124,7 @@ function acrossOutputs(
     module: tracked.display,
     key: tracked.key,
     causes: [cause],
+    outputCount: outputs.length,
     copies: copies.sort(compareCopies),
     facades: facades.sort(),
     fixes: [FIXES[cause]],
@@ -134,7 +163,7 @@ function detailOf(copy: Copy, first: Copy, root: string): string | undefined {
 
 const CODE_ORDER: FindingCode[] = [CODES.inOutput, CODES.acrossFormats, CODES.acrossBuilds]
 
-function compareFindings(a: Finding, b: Finding): number {
+export function compareFindings(a: Finding, b: Finding): number {
   return CODE_ORDER.indexOf(a.code) - CODE_ORDER.indexOf(b.code) || a.module.localeCompare(b.module)
 }
 

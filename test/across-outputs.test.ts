@@ -161,6 +161,26 @@ export default defineConfig([
     expect(result.output).not.toMatch(/^\s+at .*main\/dist\/index\.mjs/m)
   })
 
+  it('compares builds that write into the same folder, and names every copy once all have closed', async () => {
+    const dir = writeFixture('tsdown-same-dir', {
+      ...tsProject,
+      'src/c.ts': `import { store } from './state.ts'\nexport const size = (): number => store.size\n`,
+      'tsdown.config.ts': `import { defineConfig } from 'tsdown'
+${importPlugin}
+const guard = singletonGuard({ singletons: 'src/state.ts' })
+export default defineConfig([
+  { entry: { a: 'src/a.ts' }, plugins: [guard] },
+  { entry: { b: 'src/b.ts' }, plugins: [guard], clean: false },
+  { entry: { c: 'src/c.ts' }, plugins: [guard], clean: false },
+])
+`,
+    })
+    const result = await runTsdown(dir)
+    expect(result.exitCode).not.toBe(0)
+    expect(result.output).toContain('src/state.ts has a copy in each of 3 separate builds')
+    for (const file of ['dist/a.mjs', 'dist/b.mjs', 'dist/c.mjs']) expect(result.output).toContain(`${file} (es)`)
+  })
+
   it('warns but passes for format: [esm, cjs] of one config, and fails with formats: error', async () => {
     const config = (guardOptions: string) => `import { defineConfig } from 'tsdown'
 ${importPlugin}

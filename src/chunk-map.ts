@@ -11,6 +11,7 @@ export interface ChunkRecord {
   facadeModuleId: string | null
   /** The chunk only re-exports its facade module, whose code lives in another chunk. */
   isFacade: boolean
+  /** Modules whose rendered code the chunk holds (kept only for the report). */
   moduleIds: string[]
 }
 
@@ -150,7 +151,7 @@ export function mapOutput(bundle: OutputBundle, options: NormalizedOutputOptions
       facadeModuleId: chunk.facadeModuleId,
       // Reading `chunk.modules` makes rolldown build every module's record: only for the report.
       isFacade: context.keepModuleLists && isFacadeChunk(chunk),
-      moduleIds: context.keepModuleLists ? chunk.moduleIds : [],
+      moduleIds: context.keepModuleLists ? renderedModuleIds(chunk) : [],
     })),
     modules,
   }
@@ -219,6 +220,12 @@ function trackedModule(
     modules.set(identity.key, tracked)
   }
   return tracked
+}
+
+/** Modules whose code the chunk really holds (a listed module may render nothing). */
+function renderedModuleIds(chunk: OutputChunk): string[] {
+  const { modules } = chunk
+  return chunk.moduleIds.filter((id) => (modules[id]?.renderedLength ?? 0) > 0)
 }
 
 /** A chunk that holds no code of its own: it only re-exports its facade module from another chunk. */

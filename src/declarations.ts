@@ -6,6 +6,11 @@ const declarationCache = new WeakMap<MapContext, Map<string, string[]>>()
 
 const NOT_DECLARED: string[] = []
 
+/** Drops the cached declarations (a watched file changed). */
+export function forgetDeclarations(context: MapContext): void {
+  declarationCache.delete(context)
+}
+
 /**
  * The patterns (or the marker) that declare `id` a singleton; cached per id for the session.
  * Only ids the native filter let through (or that carry the marker) can be declared.

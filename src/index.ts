@@ -36,7 +36,7 @@ export function singletonGuard(options: Options = {}): Plugin[] {
   const plugins = [
     host,
     candidatesPlugin(session.matcher, session.candidateIds),
-    markerPlugin(session.markedIds),
+    markerPlugin(session.markedIds, (file) => session.fileChanged(file)),
     checkPlugin(resolved, session),
   ]
   if (resolved.promote) plugins.push(promotePlugin(resolved, resolved.promote, session))

@@ -35,7 +35,7 @@ export function hasSingletonMarker(code: string): boolean {
  * Records modules that declare themselves singletons. The native `code` filter means the JS
  * handler runs only for the few files that mention the marker.
  */
-export function markerPlugin(markedIds: Set<string>): Plugin {
+export function markerPlugin(markedIds: Set<string>, fileChanged: (file: string) => void): Plugin {
   return {
     name: `${PLUGIN_NAME}:marker`,
     transform: {
@@ -48,7 +48,7 @@ export function markerPlugin(markedIds: Set<string>): Plugin {
       },
     },
     watchChange(id) {
-      markedIds.delete(id)
+      fileChanged(id)
     },
   }
 }

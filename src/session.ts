@@ -1,4 +1,6 @@
+import fs from 'node:fs'
 import type { MapContext, OutputMap } from './chunk-map.ts'
+import { forgetDeclarations } from './declarations.ts'
 import { BaseNames, IdentityResolver } from './identity.ts'
 import type { OptionsResolved } from './options.ts'
 import { SingletonMatcher } from './singletons.ts'
@@ -48,6 +50,22 @@ export class Session implements MapContext {
     return 'all'
   }
 
+  /**
+   * A file changed on disk (watch mode): what was learned from its contents is forgotten. Marks
+   * of every id loading it (twins too) go, and declared singletons are re-derived from the next
+   * output, so removing `// @singleton` takes effect on the rebuild.
+   */
+  fileChanged(file: string): void {
+    const real = realpathOrSelf(file)
+    for (const id of this.markedIds) {
+      const identity = this.resolver.identify(id)
+      if (id === file || identity?.file === file || identity?.realpath === real) this.markedIds.delete(id)
+    }
+    this.resolver.forget(file)
+    this.singletonKeys.clear()
+    forgetDeclarations(this)
+  }
+
   /** Patterns that matched nothing, once every announced output has closed. */
   unmatchedPatterns(): string[] {
     if (this.expectedOutputs > 0 && this.outputs.size < this.expectedOutputs) return []
@@ -58,5 +76,13 @@ export class Session implements MapContext {
       unmatched.push(pattern.label)
     }
     return unmatched
+  }
+}
+
+function realpathOrSelf(file: string): string {
+  try {
+    return fs.realpathSync.native(file)
+  } catch {
+    return file
   }
 }

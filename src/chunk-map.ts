@@ -59,8 +59,6 @@ export interface MapContext {
   resolver: IdentityResolver
   matcher: SingletonMatcher
   markedIds: ReadonlySet<string>
-  /** Ids rolldown's native filter matched against the singleton patterns. */
-  candidateIds: ReadonlySet<string>
   /** Keep each chunk's module list (only the report needs it). */
   keepModuleLists: boolean
   /** Identity keys of singletons seen in any output so far, and their base names. */
@@ -165,7 +163,6 @@ export function mapOutput(bundle: OutputBundle, options: NormalizedOutputOptions
 function shortlist(chunks: OutputChunk[], context: MapContext): [OutputChunk, string][] {
   const found: [OutputChunk, string][] = []
   const twinNamesBefore = context.twinNames.size
-  if (context.matcher.patterns.length > 0) matchExternals(chunks, context)
   for (const chunk of chunks) {
     // A facade holds no module but stands for one; it is listed so it can be told apart from a copy.
     if (chunk.facadeModuleId !== null && chunk.moduleIds.length === 0) found.push([chunk, chunk.facadeModuleId])
@@ -180,6 +177,10 @@ function shortlist(chunks: OutputChunk[], context: MapContext): [OutputChunk, st
         found.push([chunk, id])
       }
     }
+  }
+  // External imports only matter to a pattern no module has matched yet (for its warning).
+  if (context.matcher.patterns.some((pattern) => !context.patternHits.has(pattern.label))) {
+    matchExternals(chunks, context)
   }
   if (context.twinNames.size === twinNamesBefore) return found
   // This output declared a new singleton: look again for twins of it met before it was known.

@@ -5,6 +5,7 @@ import { MARKER_LABEL } from './singletons.ts'
 const declarationCache = new WeakMap<MapContext, Map<string, string[]>>()
 
 const NOT_DECLARED: string[] = []
+const MARKER_ONLY: string[] = [MARKER_LABEL]
 
 /** Drops the cached declarations (a watched file changed). */
 export function forgetDeclarations(context: MapContext): void {
@@ -12,18 +13,18 @@ export function forgetDeclarations(context: MapContext): void {
 }
 
 /**
- * The patterns (or the marker) that declare `id` a singleton; cached per id for the session.
- * Only ids the native filter let through (or that carry the marker) can be declared.
+ * The patterns (or the marker) that declare `id` a singleton; cached per id for the session,
+ * and only ids that pass the patterns' quick test pay for a location and a full match.
  */
 export function declarationsOf(id: string, context: MapContext): string[] {
   const marked = context.markedIds.has(id)
-  if (!marked && !context.candidateIds.has(id)) return NOT_DECLARED
+  if (!context.matcher.mayDeclare(id)) return marked ? MARKER_ONLY : NOT_DECLARED
   let cache = declarationCache.get(context)
   if (!cache) declarationCache.set(context, (cache = new Map()))
   let declaredBy = cache.get(id)
   if (declaredBy === undefined) {
-    const location = context.candidateIds.has(id) ? context.resolver.locate(id) : null
-    declaredBy = location ? context.matcher.match(location) : []
+    const location = context.resolver.locate(id)
+    declaredBy = location ? context.matcher.match(location) : NOT_DECLARED
     cache.set(id, declaredBy)
   }
   return marked ? [...declaredBy, MARKER_LABEL] : declaredBy

@@ -45,7 +45,7 @@ export function stripQuery(id: string): { file: string; query: string } {
  */
 export class BaseNames {
   readonly #names = new Set<string>()
-  readonly #lengths = new Set<number>()
+  #test: RegExp | undefined
 
   get size(): number {
     return this.#names.size
@@ -53,14 +53,15 @@ export class BaseNames {
 
   add(file: string): void {
     const name = baseNameOf(file)
+    if (this.#names.has(name)) return
     this.#names.add(name)
-    this.#lengths.add(name.length)
+    const alternatives = [...this.#names].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    // One precompiled expression: matched in native code, even before the JIT warms up.
+    this.#test = new RegExp(`(?:^|[\\\\/])(?:${alternatives.join('|')})(?:[?#]|$)`, 'i')
   }
 
   mayName(id: string): boolean {
-    if (this.#names.size === 0) return false
-    const [start, end] = baseNameBounds(id)
-    return this.#lengths.has(end - start) && this.#names.has(id.slice(start, end).toLowerCase())
+    return this.#test !== undefined && this.#test.test(id)
   }
 }
 
@@ -68,18 +69,13 @@ export class BaseNames {
  * Lower-cased base name of an id without its query or hash.
  */
 export function baseNameOf(id: string): string {
-  const [start, end] = baseNameBounds(id)
-  return id.slice(start, end).toLowerCase()
-}
-
-function baseNameBounds(id: string): [number, number] {
   let end = id.length
   const query = id.indexOf('?')
   if (query !== -1) end = query
   const hash = id.indexOf('#')
   if (hash !== -1 && hash < end) end = hash
   const start = Math.max(id.lastIndexOf('/', end - 1), id.lastIndexOf('\\', end - 1)) + 1
-  return [start, end]
+  return id.slice(start, end).toLowerCase()
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { Plugin } from 'rolldown'
-import { candidatesPlugin } from './candidates.ts'
 import { checkPlugin } from './check.ts'
 import { markerPlugin } from './marker.ts'
 import { promotePlugin } from './promote.ts'
@@ -35,7 +34,6 @@ export function singletonGuard(options: Options = {}): Plugin[] {
   }
   const plugins = [
     host,
-    candidatesPlugin(session.matcher, session.candidateIds),
     markerPlugin(session.markedIds, (file) => session.fileChanged(file)),
     checkPlugin(resolved, session),
   ]

@@ -33,14 +33,15 @@ export function hasSingletonMarker(code: string): boolean {
 
 /**
  * Records modules that declare themselves singletons. The native `code` filter means the JS
- * handler runs only for the few files that mention the marker.
+ * handler runs only for the few files that mention the marker; the handler checks its place.
  */
 export function markerPlugin(markedIds: Set<string>, fileChanged: (file: string) => void): Plugin {
   return {
     name: `${PLUGIN_NAME}:marker`,
     transform: {
       order: 'pre',
-      filter: { code: /@singleton\b/ },
+      // A plain string: rolldown tests it as a substring search, cheaper than a regular expression.
+      filter: { code: '@singleton' },
       handler(code, id) {
         if (hasSingletonMarker(code)) markedIds.add(id)
         else markedIds.delete(id)

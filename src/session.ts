@@ -17,7 +17,6 @@ export class Session implements MapContext {
   readonly resolver: IdentityResolver = new IdentityResolver()
   readonly matcher: SingletonMatcher
   readonly markedIds: Set<string> = new Set()
-  readonly candidateIds: Set<string> = new Set()
   readonly keepModuleLists: boolean
   readonly singletonKeys: MapContext['singletonKeys'] = new Map()
   readonly twinNames: BaseNames = new BaseNames()

@@ -1,8 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { createFilter } from '@rollup/pluginutils'
-import { makeIdFiltersToMatchWithQuery } from '@rolldown/pluginutils'
-import type { ModuleIdentity, PackageInfo } from './identity.ts'
+import { stripQuery, type ModuleIdentity, type PackageInfo } from './identity.ts'
 import type { Pattern } from './options.ts'
 
 /** One declared pattern, compiled; `label` is how messages name it. */
@@ -11,8 +10,11 @@ interface CompiledPattern {
   matches: (identity: ModuleIdentity) => boolean
   /** An external import the pattern names: not bundled, so one instance at run time, but matched. */
   matchesExternal: (specifier: string) => boolean
-  /** What rolldown's native `id` filter can test, so only likely matches reach JavaScript. */
-  nativeFilter: (string | RegExp)[]
+  /**
+   * A quick test on the raw id that lets through at least every module the pattern declares:
+   * plain string work, run for each module id of an output before anything costlier.
+   */
+  mayMatch: (id: string) => boolean
 }
 
 export const MARKER_LABEL = '// @singleton'
@@ -28,9 +30,10 @@ export class SingletonMatcher {
     this.patterns = patterns.map((pattern) => compile(pattern, root))
   }
 
-  /** A native hook filter that lets through at least every module some pattern declares. */
-  nativeIdFilter(): (string | RegExp)[] {
-    return this.patterns.flatMap((pattern) => pattern.nativeFilter)
+  /** Whether some pattern may declare `id`: the cheap test that shortlists candidates. */
+  mayDeclare(id: string): boolean {
+    for (const pattern of this.patterns) if (pattern.mayMatch(id)) return true
+    return false
   }
 
   /** Labels of the patterns that name this external import. */
@@ -53,18 +56,32 @@ function compile(pattern: Pattern, root: string): CompiledPattern {
       label: String(pattern),
       matches: (m) => regexp.test(m.id) || regexp.test(m.realpath),
       matchesExternal: (specifier) => regexp.test(specifier),
-      nativeFilter: [regexp],
+      mayMatch: (id) => regexp.test(id),
     }
   }
   const specifier = pattern.trim()
   if (isPackageSpecifier(specifier, root)) return compilePackage(specifier, root)
   const filter = createFilter([specifier], null, { resolve: root })
-  const absoluteGlob = path.isAbsolute(specifier) ? specifier : path.posix.join(toPosix(root), specifier)
   return {
     label: `'${specifier}'`,
     matches: (m) => filter(m.file) || filter(m.realpath),
     matchesExternal: (imported) => path.isAbsolute(imported) && filter(imported),
-    nativeFilter: [makeIdFiltersToMatchWithQuery(absoluteGlob)],
+    mayMatch: literalFileName(specifier, filter),
+  }
+}
+
+/**
+ * The quick test for a glob: when its last segment is a plain file name (`src/state.ts`), ids
+ * that do not end in it are rejected before the glob matcher runs.
+ */
+function literalFileName(specifier: string, filter: (id: string) => boolean): (id: string) => boolean {
+  const last = specifier.split(/[\\/]/).pop() ?? ''
+  if (last === '' || /[*?[\]{}!()]/.test(last)) return (id) => filter(stripQuery(id).file)
+  const tail = `/${last}`
+  return (id) => {
+    const query = id.indexOf('?')
+    const end = query === -1 ? id.length : query
+    return id.startsWith(tail, end - tail.length) && filter(id.slice(0, end))
   }
 }
 
@@ -85,18 +102,15 @@ function compilePackage(specifier: string, root: string): CompiledPattern {
   const linked = realFolder(path.join(root, 'node_modules', name))
   const fileNames = subpath === '' ? undefined : subpathFileNames(subpath, linked)
   const inPackage = `[\\\\/]node_modules[\\\\/]${escapeRegExp(name)}[\\\\/]`
-  const nativeFilter: (string | RegExp)[] = [
-    new RegExp(
-      fileNames
-        ? `${inPackage}(?:.*[\\\\/])?(?:${fileNames.map(escapeRegExp).join('|')})(?:\\.[^\\\\/?#]*)?(?:[?#].*)?$`
-        : inPackage,
-    ),
-  ]
-  if (linked && !linked.split(path.sep).includes('node_modules'))
-    nativeFilter.push(makeIdFiltersToMatchWithQuery(`${toPosix(linked)}/**`))
+  const installed = new RegExp(
+    fileNames
+      ? `${inPackage}(?:.*[\\\\/])?(?:${fileNames.map(escapeRegExp).join('|')})(?:\\.[^\\\\/?#]*)?(?:[?#].*)?$`
+      : inPackage,
+  )
+  const workspaceFolder = linked && !linked.split(path.sep).includes('node_modules') ? linked + path.sep : undefined
   return {
     label: `'${specifier}'`,
-    nativeFilter,
+    mayMatch: (id) => installed.test(id) || (workspaceFolder !== undefined && id.startsWith(workspaceFolder)),
     matchesExternal: (imported) => imported === specifier || (subpath === '' && imported.startsWith(`${name}/`)),
     matches: (m) => {
       if (!m.package || m.package.name !== name || m.subpath === undefined) return false
@@ -157,10 +171,6 @@ function readJson(file: string): Record<string, unknown> | undefined {
   } catch {
     return undefined
   }
-}
-
-function toPosix(file: string): string {
-  return file.split(path.sep).join('/')
 }
 
 function escapeRegExp(text: string): string {

@@ -175,20 +175,34 @@ function withPromotedChunks(output: OutputOptions, currentPlan: () => PromotionP
   const entryNames = output.entryFileNames ?? '[name].js'
   const pattern = (naming: typeof chunkNames, chunk: PreRenderedChunk) =>
     typeof naming === 'function' ? naming(chunk) : naming
-  const splitting = typeof output.codeSplitting === 'object' ? output.codeSplitting : {}
-  const pinSingletons: CodeSplittingGroup = {
-    name: (id) => currentPlan().singletonNames.get(id) ?? null,
-    debugName: `${PLUGIN_NAME}:promoted-singletons`,
-    priority: Number.MAX_SAFE_INTEGER,
-  }
   return {
     ...output,
+    ...pinSingletons(output, currentPlan),
     minifyInternalExports: output.minifyInternalExports ?? false,
-    codeSplitting: { ...splitting, groups: [pinSingletons, ...(splitting.groups ?? [])] },
     chunkFileNames(chunk) {
       const name = currentPlan().nameOfChunk(chunk)
       if (name === undefined) return pattern(chunkNames, chunk)
       return pattern(entryNames, { ...chunk, name }).replaceAll('[name]', name)
     },
   }
+}
+
+/**
+ * Pins each promoted singleton into a chunk of its own, extending whichever chunking option the
+ * user wrote: rolldown ignores `advancedChunks` and `manualChunks` once `codeSplitting` is set,
+ * so replacing theirs would silently drop the user's chunks.
+ */
+function pinSingletons(output: OutputOptions, currentPlan: () => PromotionPlan): OutputOptions {
+  const nameOf = (id: string) => currentPlan().singletonNames.get(id)
+  const userManualChunks = output.manualChunks
+  if (userManualChunks && typeof output.codeSplitting !== 'object' && !output.advancedChunks) {
+    return { manualChunks: (id, meta) => nameOf(id) ?? userManualChunks(id, meta) }
+  }
+  const splitting = typeof output.codeSplitting === 'object' ? output.codeSplitting : (output.advancedChunks ?? {})
+  const group: CodeSplittingGroup = {
+    name: (id) => nameOf(id) ?? null,
+    debugName: `${PLUGIN_NAME}:promoted-singletons`,
+    priority: Number.MAX_SAFE_INTEGER,
+  }
+  return { advancedChunks: undefined, codeSplitting: { ...splitting, groups: [group, ...(splitting.groups ?? [])] } }
 }

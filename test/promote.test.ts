@@ -214,6 +214,24 @@ describe('promote: what gets promoted and how it is named', () => {
     )
   })
 
+  it.each([
+    ['codeSplitting.groups', { codeSplitting: { groups: [{ name: 'tools', test: /tools/ }] } }],
+    ['advancedChunks', { advancedChunks: { groups: [{ name: 'tools', test: /tools/ }] } }],
+    ['manualChunks', { manualChunks: (id: string) => (id.includes('/tools/') ? 'tools' : null) }],
+  ])('keeps the chunking the user configured with %s', async (_, chunking) => {
+    const dir = writeFixture('promote-keeps-chunking', project('{}'))
+    const result = await build(dir, {
+      input: { main: 'src/main.ts' },
+      guard: { singletons: 'src/delegate-store.ts', promote: true },
+      outputs: [{ dir: 'dist', entryFileNames: '[name].mjs', chunkFileNames: '[name]-[hash].mjs', ...chunking }],
+    })
+    expect(result.error).toBeUndefined()
+    expect(result.files[0]?.some((file) => /^tools-[\w-]+\.mjs$/.test(file))).toBe(true)
+    expect(result.files[0]).toEqual(
+      expect.arrayContaining(['delegate-store.mjs', 'auto-reply/reply/agent-runner.runtime.mjs']),
+    )
+  })
+
   it('fails with both sources named when a promoted name is already an entry', async () => {
     const dir = writeFixture('promote-clash-entry', { ...project('{}'), 'src/other.ts': 'export const other = 1\n' })
     const result = await build(dir, {

@@ -5,8 +5,10 @@ import { promotePlugin } from './promote.ts'
 import { PLUGIN_NAME } from './messages.ts'
 import { resolveOptions, type Options } from './options.ts'
 import { Session } from './session.ts'
+import { runtimeGuardPlugins } from './runtime/plugin.ts'
 
-export type { Options, PromoteOptions, Pattern, DuplicateMode, CrossMode } from './options.ts'
+export type { Options, PromoteOptions, Pattern, DuplicateMode, CrossMode, RuntimeGuardMode } from './options.ts'
+export type { RuntimeGuardEvent, RuntimeEvaluation, Registry, RegistryListing } from './runtime/registry.ts'
 export type { Finding, FindingCopy } from './verdicts.ts'
 export type { Promotion, PromotionReason } from './promote.ts'
 export type { SingletonReport } from './report.ts'
@@ -38,6 +40,7 @@ export function singletonGuard(options: Options = {}): Plugin[] {
     checkPlugin(resolved, session),
   ]
   if (resolved.promote) plugins.push(promotePlugin(resolved, resolved.promote, session))
+  if (resolved.runtimeGuard) plugins.push(...runtimeGuardPlugins(resolved.runtimeGuard, resolved, session))
   return plugins
 }
 

@@ -1,9 +1,12 @@
 import path from 'node:path'
 import { optionError, unknownOptionError, PREFIX } from './messages.ts'
+import { handlerSource } from './runtime/handler-source.ts'
+import type { RuntimeGuardHandler } from './runtime/registry.ts'
 
 export type Pattern = string | RegExp
 export type DuplicateMode = 'error' | 'warn'
 export type CrossMode = 'error' | 'warn' | 'ignore'
+export type RuntimeGuardMode = false | 'warn' | 'throw' | RuntimeGuardHandler
 
 export interface PromoteOptions {
   /**
@@ -63,6 +66,15 @@ export interface Options {
    * @default false
    */
   report?: boolean | string
+  /**
+   * Make each declared singleton register itself when it is evaluated, so a second evaluation in
+   * one process is caught where it happens: `'warn'` prints once per module on `console.error`,
+   * `'throw'` stops the second copy before its top level runs, a function receives the event.
+   * The function runs in the built program: its source is copied there, so it must be
+   * self-contained (no variables from the config file).
+   * @default false
+   */
+  runtimeGuard?: RuntimeGuardMode
 }
 
 export interface PromoteResolved {
@@ -79,11 +91,21 @@ export interface OptionsResolved {
   builds: CrossMode
   promote: PromoteResolved | false
   report: string | false
+  runtimeGuard: RuntimeGuardMode
 }
 
 export const DEFAULT_REPORT_NAME = 'singleton-report.json'
 
-const KNOWN_OPTIONS = ['singletons', 'root', 'onDuplicate', 'formats', 'builds', 'promote', 'report'] as const
+const KNOWN_OPTIONS = [
+  'singletons',
+  'root',
+  'onDuplicate',
+  'formats',
+  'builds',
+  'promote',
+  'report',
+  'runtimeGuard',
+] as const
 const KNOWN_PROMOTE_OPTIONS = ['include', 'exclude', 'singletons'] as const
 
 /** A mistake in the options the user wrote: printed without a stack trace. */
@@ -110,6 +132,7 @@ export function resolveOptions(options: unknown = {}): OptionsResolved {
     builds: oneOf(input.builds, 'builds', ['error', 'warn', 'ignore'], 'error'),
     promote: resolvePromote(input.promote),
     report: resolveReport(input.report),
+    runtimeGuard: resolveRuntimeGuard(input.runtimeGuard),
   }
 }
 
@@ -184,4 +207,17 @@ function resolveReport(value: unknown): string | false {
   throw new OptionsError(
     optionError('report', 'true, false, or a file name inside the output folder (e.g. "singleton-report.json")', value),
   )
+}
+
+function resolveRuntimeGuard(value: unknown): RuntimeGuardMode {
+  if (value === undefined || value === false) return false
+  if (value === 'warn' || value === 'throw') return value
+  if (typeof value === 'function' && handlerSource(value as RuntimeGuardHandler) !== undefined) {
+    return value as RuntimeGuardHandler
+  }
+  const accepted =
+    typeof value === 'function'
+      ? 'a function whose source can be copied into the output (an arrow or function expression, not a bound or native function)'
+      : "false, 'warn', 'throw', or a function (event) => void"
+  throw new OptionsError(optionError('runtimeGuard', accepted, value))
 }

@@ -85,7 +85,7 @@ function literalFileName(specifier: string, filter: (id: string) => boolean): (i
   }
 }
 
-function isPackageSpecifier(specifier: string, root: string): boolean {
+export function isPackageSpecifier(specifier: string, root: string): boolean {
   if (/^[./\\]|^[a-zA-Z]:|[*?[\]{}!()]/.test(specifier)) return false
   if (fs.existsSync(path.resolve(root, specifier))) return false
   return /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[^\s]+)?$/i.test(specifier)

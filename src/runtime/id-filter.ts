@@ -1,0 +1,81 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Pattern } from '../options.ts'
+import { isPackageSpecifier } from '../singletons.ts'
+
+/**
+ * The `singletons` patterns as expressions for rolldown's native `filter.id`, so that modules no
+ * pattern can declare never reach JavaScript. A superset: the handler confirms each id with the
+ * full matcher, so every expression errs on the side of letting an id through.
+ */
+export function singletonIdFilter(patterns: readonly Pattern[], root: string): RegExp[] {
+  return patterns.flatMap((pattern) => {
+    if (pattern instanceof RegExp) return [new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''))]
+    const specifier = pattern.trim()
+    return isPackageSpecifier(specifier, root) ? packageFilter(specifier, root) : [globFilter(specifier, root)]
+  })
+}
+
+const QUERY = '(?:[?#].*)?$'
+const GLOB_SPECIAL = /[*?[\]{}()!+@]/
+
+/**
+ * A glob or path: its last segment, anywhere (so a twin reached through a symlinked folder passes
+ * too); the whole path, made absolute against `root`, when the last segment is itself `**`.
+ */
+function globFilter(specifier: string, root: string): RegExp {
+  const posix = specifier.split(path.sep).join('/')
+  const last = posix.split('/').pop() ?? ''
+  if (last !== '' && !last.includes('**')) return new RegExp(`(?:^|[\\\\/])${globToSource(last)}${QUERY}`, 'i')
+  const absolute =
+    path.isAbsolute(specifier) || posix.startsWith('**')
+      ? posix
+      : path.posix.join(root.split(path.sep).join('/'), posix)
+  return new RegExp(`^${globToSource(absolute)}${QUERY}`, 'i')
+}
+
+/** Loose translation: every construct becomes something that matches at least what it matches. */
+function globToSource(glob: string): string {
+  if (!GLOB_SPECIAL.test(glob)) return escapeRegExp(glob)
+  let source = ''
+  for (let index = 0; index < glob.length; index++) {
+    const char = glob[index] as string
+    const closing = char === '{' ? '}' : char === '[' ? ']' : char === '(' ? ')' : undefined
+    if (closing !== undefined) {
+      const end = glob.indexOf(closing, index + 1)
+      index = end === -1 ? glob.length : end
+      source += '.*'
+    } else if (GLOB_SPECIAL.test(char)) {
+      source += '.*'
+    } else {
+      source += escapeRegExp(char)
+    }
+  }
+  return source.replace(/(?:\.\*)+/g, '.*')
+}
+
+/** Installs under any `node_modules/<name>/` (pnpm's store too), and the workspace folder the root links to. */
+function packageFilter(specifier: string, root: string): RegExp[] {
+  const name = specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/')
+  const filters = [new RegExp(`[\\\\/]node_modules[\\\\/]${escapeRegExp(name).replace('/', '[\\\\/]')}[\\\\/]`)]
+  const linked = realFolder(path.join(root, 'node_modules', name))
+  if (linked && !linked.split(path.sep).includes('node_modules')) {
+    filters.push(new RegExp(`^${escapeRegExp(linked)}[\\\\/]`))
+  }
+  return filters
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+}
+
+function realFolder(folder: string): string | undefined {
+  try {
+    return fs.realpathSync.native(folder)
+  } catch {
+    return undefined
+  }
+}

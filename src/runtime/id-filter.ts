@@ -1,7 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Pattern } from '../options.ts'
-import { isPackageSpecifier } from '../singletons.ts'
+import type { Pattern } from '../core/types.ts'
 
 /**
  * The `singletons` patterns as expressions for rolldown's native `filter.id`, so that modules no
@@ -11,9 +10,24 @@ import { isPackageSpecifier } from '../singletons.ts'
 export function singletonIdFilter(patterns: readonly Pattern[], root: string): RegExp[] {
   return patterns.flatMap((pattern) => {
     if (pattern instanceof RegExp) return [new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''))]
+    // The same reading as the matcher's (core/patterns.ts): a path on disk, a package, or a glob.
     const specifier = pattern.trim()
-    return isPackageSpecifier(specifier, root) ? packageFilter(specifier, root) : [globFilter(specifier, root)]
+    const onDisk = path.resolve(root, specifier)
+    if (fs.existsSync(onDisk)) return [pathFilter(onDisk)]
+    if (isPackageSpecifier(specifier)) return packageFilter(specifier, root)
+    return [globFilter(specifier, root)]
   })
+}
+
+function isPackageSpecifier(specifier: string): boolean {
+  if (/^[./\\]|^[a-zA-Z]:|[*?[\]{}!()]/.test(specifier)) return false
+  return /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[^\s]+)?$/i.test(specifier)
+}
+
+/** A file: its base name anywhere (a twin through a symlinked folder passes too); a folder: what is inside it. */
+function pathFilter(file: string): RegExp {
+  if (fs.statSync(file).isDirectory()) return new RegExp(`^${escapeRegExp(file)}[\\\\/]`)
+  return new RegExp(`(?:^|[\\\\/])${escapeRegExp(path.basename(file))}${QUERY}`, 'i')
 }
 
 const QUERY = '(?:[?#].*)?$'

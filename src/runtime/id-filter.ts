@@ -74,7 +74,7 @@ function packageFilter(specifier: string, root: string): RegExp[] {
     .split('/')
     .slice(0, specifier.startsWith('@') ? 2 : 1)
     .join('/')
-  const filters = [new RegExp(`[\\\\/]node_modules[\\\\/]${escapeRegExp(name).replace('/', '[\\\\/]')}[\\\\/]`)]
+  const filters = [new RegExp(`[\\\\/]node_modules[\\\\/]${name.split('/').map(escapeRegExp).join('[\\\\/]')}[\\\\/]`)]
   const linked = realFolder(path.join(root, 'node_modules', name))
   if (linked && !linked.split(path.sep).includes('node_modules')) {
     filters.push(new RegExp(`^${escapeRegExp(linked)}[\\\\/]`))

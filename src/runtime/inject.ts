@@ -52,7 +52,8 @@ export function insertionPoint(code: string): number {
       if (end === -1) return point
       index = end + 2
     } else {
-      const directive = /^(['"])use [\w -]+\1[ \t]*;?/.exec(code.slice(index, index + 60))
+      // A directive ends its statement: `'use strict' + x` is an expression, not a directive.
+      const directive = /^(['"])use [\w -]+\1[ \t]*(?:;|(?=\r?\n|$|\/[/*]))/.exec(code.slice(index, index + 60))
       if (!directive) return point
       index += directive[0].length
       point = index

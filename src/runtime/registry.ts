@@ -127,7 +127,8 @@ export function createRegistry(): Registry {
     if (first.version !== last.version) {
       cause = 'two installs of the package at different versions: make one install serve every importer (dedupe).'
     } else if (plain(first.file) === plain(last.file)) {
-      cause = 'one file evaluated twice: a module cache reset, an import with a query suffix, or a hot reload.'
+      cause =
+        'one file holds both copies (the build bundled the module twice: see its SINGLETON_DUPLICATED finding), or was evaluated twice (a module cache reset, a query suffix, a hot reload).'
     } else if (plain(first.file).replace(/\.[cm]?js$/, '') === plain(last.file).replace(/\.[cm]?js$/, '')) {
       cause = 'the esm and cjs outputs of one build, one imported and the other required (the dual package hazard).'
     } else {

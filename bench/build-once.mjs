@@ -33,6 +33,7 @@ async function loadPlugin() {
   const { singletonGuard } = await import(job.plugin)
   const options = { singletons: job.singletons, root: job.root }
   if (job.variant === 'promote') options.promote = true
+  Object.assign(options, job.options)
   return () => [singletonGuard(options)]
 }
 

@@ -160,7 +160,13 @@ describe('the native filters', () => {
         expect({ id, passes: passes(id) }).toEqual({ id, passes: true })
     }
     expect(declared.filter((id) => !passes(id))).toEqual([])
-    const others = ['src/main.ts', 'src/stores/index.ts', 'node_modules/shared-state-extra/index.js', 'src/state.tsx']
+    const others = [
+      'src/main.ts',
+      'src/stores/index.ts',
+      'node_modules/shared-state-extra/index.js',
+      'src/state.tsx',
+      'node_modules/@scope/pkg/other.js',
+    ]
     expect(others.map((file) => path.join(dir, file)).filter(passes)).toEqual([])
   })
 

@@ -68,18 +68,54 @@ function globToSource(glob: string): string {
   return source.replace(/(?:\.\*)+/g, '.*')
 }
 
-/** Installs under any `node_modules/<name>/` (pnpm's store too), and the workspace folder the root links to. */
+/**
+ * Installs under any `node_modules/<name>/` (pnpm's store too), and the workspace folder the root
+ * links to. A `name/subpath` specifier narrows to the base names its files can have: the
+ * subpath's own, `index`, and the targets of its `exports` entry in the install the root sees.
+ */
 function packageFilter(specifier: string, root: string): RegExp[] {
-  const name = specifier
-    .split('/')
-    .slice(0, specifier.startsWith('@') ? 2 : 1)
-    .join('/')
-  const filters = [new RegExp(`[\\\\/]node_modules[\\\\/]${name.split('/').map(escapeRegExp).join('[\\\\/]')}[\\\\/]`)]
+  const parts = specifier.split('/')
+  const nameLength = specifier.startsWith('@') ? 2 : 1
+  const name = parts.slice(0, nameLength).join('/')
+  const subpath = parts.slice(nameLength).join('/')
   const linked = realFolder(path.join(root, 'node_modules', name))
+  const names = subpath === '' ? undefined : subpathFileNames(subpath, linked)
+  const file = names ? `(?:.*[\\\\/])?(?:${names.map(escapeRegExp).join('|')})(?:\\.[^\\\\/?#]*)?${QUERY}` : ''
+  const folder = name.split('/').map(escapeRegExp).join('[\\\\/]')
+  const filters = [new RegExp(`[\\\\/]node_modules[\\\\/]${folder}[\\\\/]${file}`)]
   if (linked && !linked.split(path.sep).includes('node_modules')) {
-    filters.push(new RegExp(`^${escapeRegExp(linked)}[\\\\/]`))
+    filters.push(new RegExp(`^${escapeRegExp(linked)}[\\\\/]${file}`))
   }
   return filters
+}
+
+function subpathFileNames(subpath: string, packageDir: string | undefined): string[] {
+  const names = new Set([stem(subpath), 'index'])
+  const manifest = packageDir ? readJson(path.join(packageDir, 'package.json')) : undefined
+  const exportsField = manifest?.exports
+  if (exportsField && typeof exportsField === 'object' && !Array.isArray(exportsField)) {
+    for (const target of stringsIn((exportsField as Record<string, unknown>)[`./${subpath}`])) names.add(stem(target))
+  }
+  return [...names]
+}
+
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value]
+  if (Array.isArray(value)) return value.flatMap(stringsIn)
+  if (value && typeof value === 'object') return Object.values(value).flatMap(stringsIn)
+  return []
+}
+
+function stem(file: string): string {
+  return path.posix.basename(file).replace(/\.[^.]*$/, '')
+}
+
+function readJson(file: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>
+  } catch {
+    return undefined
+  }
 }
 
 function escapeRegExp(text: string): string {

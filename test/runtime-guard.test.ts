@@ -221,6 +221,43 @@ console.log(JSON.stringify({ realms: ${REALMS_EXPRESSION()}, seen: viaTool.store
   })
 })
 
+describe('runtime guard: tsdown with declarations', () => {
+  it('guards the JavaScript and leaves the .d.ts files alone', async () => {
+    const dir = writeFixture(
+      'runtime-dts',
+      tsdownProject(
+        `{ entry: ['src/index.ts'], dts: true, plugins: [singletonGuard({ singletons: 'src/state.ts', runtimeGuard: 'warn' })] }`,
+        {
+          'src/state.ts': `${statefulModule()}export function size(): number {\n  return store.size\n}\n`,
+          'src/index.ts': `export { store, size } from './state.ts'\n`,
+        },
+      ),
+    )
+    const built = await runTsdown(dir)
+    expect(built.exitCode).toBe(0)
+    const all = fs.readdirSync(path.join(dir, 'dist'))
+    const declarations = all.filter((file) => /\.d\.[cm]?ts$/.test(file))
+    expect(declarations.length).toBeGreaterThan(0)
+    for (const file of declarations) {
+      const text = fs.readFileSync(path.join(dir, 'dist', file), 'utf8')
+      expect(text).not.toContain('singleton-guard')
+      expect(text).toContain('export declare function size(): number')
+    }
+    const js = distFiles(dir)[0] as string
+    const run = await runProbe<Probed>(
+      dir,
+      `const a = await import('./dist/${js}')
+const b = await import('./dist/${js}?again')
+console.log(JSON.stringify({ realms: ${REALMS_EXPRESSION()}, seen: a.store === b.store, list: ${LIST_EXPRESSION} }))
+`,
+    )
+    // A query makes Node evaluate the file again: two instances, reported, from one file.
+    expect(run.result).toMatchObject({ realms: 2, seen: false })
+    expect(run.stderr).toContain('app/src/state.ts is evaluated 2 times')
+    expect(run.stderr).toContain(`copy 2: ${path.join(dir, 'dist', js)}?again`)
+  })
+})
+
 describe('runtime guard: silent where there is one realm', () => {
   it('a dynamic import of a statically imported singleton, in esm and cjs', async () => {
     const dir = writeFixture('runtime-one-realm', {

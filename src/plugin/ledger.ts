@@ -46,6 +46,10 @@ export class Ledger {
     return this.#failedBuilds
   }
 
+  get expectedOutputs(): number {
+    return this.#expectedOutputs
+  }
+
   outputs(): OutputMap[] {
     return [...this.#outputs.values()]
   }

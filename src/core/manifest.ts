@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 
-export type ManifestRead =
+type ManifestRead =
   { status: 'ok'; manifest: Record<string, unknown> } | { status: 'missing' } | { status: 'unreadable'; reason: string }
 
 /** Reads a package.json as a user's tools would: a byte-order mark is fine, `null` or `[]` is not. */
@@ -43,7 +43,7 @@ export function installedNameOf(dir: string): string | undefined {
 /** How deep an `exports` value may nest before it is taken as broken metadata. */
 const MAX_EXPORTS_DEPTH = 32
 
-export interface ExportTargets {
+interface ExportTargets {
   targets: string[]
   /** Set when the value nests deeper than any real package does, or refers to itself. */
   problem: string | undefined

@@ -80,9 +80,3 @@ export function commonDir(dirs: readonly string[]): string | undefined {
   }
   return common
 }
-
-/** Whether `file` lies inside `dir` (or is it). */
-export function isInside(file: string, dir: string): boolean {
-  const relative = path.relative(dir, file)
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))
-}

@@ -14,13 +14,13 @@ export interface Unit {
   scope: UnitScope
 }
 
-export interface KnownSingleton {
+interface KnownSingleton {
   display: string
   declaredBy: Set<string>
 }
 
 /** A module that is a copy of a declared singleton without being declared itself. */
-export interface Twin {
+interface Twin {
   identity: ModuleIdentity
   units: Unit[]
   /** The source file, when the twin is a build of the singleton (its source map says so). */
@@ -209,7 +209,7 @@ export class SingletonIndex {
   }
 }
 
-export function packageKey(name: string): string {
+function packageKey(name: string): string {
   return `package:${name}`
 }
 
@@ -218,7 +218,7 @@ export function packageKey(name: string): string {
  * only its package was declared, whose installs are compared as wholes) and, for a declared
  * package, the package itself.
  */
-export function unitsOf(identity: ModuleIdentity, declarations: readonly Declaration[]): Unit[] {
+function unitsOf(identity: ModuleIdentity, declarations: readonly Declaration[]): Unit[] {
   const moduleScope = declarations.some((declaration) => declaration.scope === 'module')
   const packageScope = declarations.some((declaration) => declaration.scope === 'package')
   const units: Unit[] = []

@@ -20,7 +20,7 @@ import { compareFindings, judgeAcross, judgeWithin, type Modes } from '../core/v
 import type { Ledger } from './ledger.ts'
 import { chunksOf, entryIdsOf, outputInfoOf, realmOf } from './output-info.ts'
 
-export interface CheckSettings extends Modes {
+interface CheckSettings extends Modes {
   report: string | false
 }
 

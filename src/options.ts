@@ -80,7 +80,7 @@ export interface Options {
   runtimeGuard?: RuntimeGuardMode
 }
 
-export interface OptionsResolved {
+interface OptionsResolved {
   singletons: Pattern[]
   /** The singleton patterns, compiled once. */
   matcher: SingletonMatcher
@@ -93,7 +93,7 @@ export interface OptionsResolved {
   runtimeGuard: RuntimeGuardMode
 }
 
-export const DEFAULT_REPORT_NAME = 'singleton-report.json'
+const DEFAULT_REPORT_NAME = 'singleton-report.json'
 
 const KNOWN_OPTIONS = [
   'singletons',

@@ -86,7 +86,7 @@ describe.skipIf(!hasChromium)(
         await page.waitForFunction(() => (globalThis as { fromWorker?: unknown }).fromWorker !== undefined)
         const state = await page.evaluate(() => ({
           loaded: (globalThis as { loaded?: number }).loaded,
-          evaluations: (globalThis as { __evaluations?: Record<string, number> }).__evaluations,
+          evaluations: (globalThis as Record<string, unknown>)['__evaluations'],
           list: (globalThis as unknown as Record<symbol, { list(): RegistryListing[] }>)[
             Symbol.for('singleton-guard.registry')
           ]?.list(),

@@ -24,7 +24,12 @@ describe('runtimeGuard option', () => {
       console.error.bind(console),
       'option `runtimeGuard` accepts a function whose source can be copied into the output',
     ],
-    [class Handler {}, 'option `runtimeGuard` accepts a function whose source can be copied into the output'],
+    [
+      class Handler {
+        handle(): void {}
+      },
+      'option `runtimeGuard` accepts a function whose source can be copied into the output',
+    ],
   ])('rejects %s with a message naming what it accepts', (runtimeGuard, message) => {
     expect(() => resolveOptions({ runtimeGuard })).toThrowError(`[singleton-guard] ${message}`)
   })

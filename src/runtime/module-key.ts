@@ -1,5 +1,6 @@
+import path from 'node:path'
 import { isInstalledPackage } from '../core/identity.ts'
-import { displayPath, isInside } from '../core/paths.ts'
+import { displayPath } from '../core/paths.ts'
 import type { ModuleIdentity } from '../core/types.ts'
 
 /**
@@ -13,4 +14,9 @@ export function moduleKey(identity: ModuleIdentity, root: string): { module: str
     return { module: `${pkg.name}/${identity.subpath}`, version: pkg.version }
   }
   return { module: displayPath(identity.realpath, root), version: undefined }
+}
+
+function isInside(dir: string, root: string): boolean {
+  const relative = path.relative(root, dir)
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))
 }

@@ -3,13 +3,14 @@ import type { IdentityResolver } from '../core/identity.ts'
 import { hasSingletonMarker } from '../core/marker.ts'
 import { PLUGIN_NAME } from '../core/messages.ts'
 import type { SingletonMatcher } from '../core/patterns.ts'
-import type { OptionsResolved } from '../options.ts'
+import type { Pattern } from '../core/types.ts'
+import type { RuntimeGuardMode } from '../options.ts'
 import { handlerSource } from './handler-source.ts'
 import { singletonIdFilter } from './id-filter.ts'
 import { injectRegistration, isAlreadyGuarded, type Injected, type Registration } from './inject.ts'
 import { moduleKey } from './module-key.ts'
 
-export interface RuntimeGuardContext {
+interface RuntimeGuardContext {
   root: string
   matcher: SingletonMatcher
   resolver: IdentityResolver
@@ -23,8 +24,8 @@ export interface RuntimeGuardContext {
  * the `singletons` patterns (ids), one for the `// @singleton` marker (code).
  */
 export function runtimeGuardPlugins(
-  mode: Exclude<OptionsResolved['runtimeGuard'], false>,
-  options: Pick<OptionsResolved, 'singletons' | 'root'>,
+  mode: Exclude<RuntimeGuardMode, false>,
+  options: { singletons: readonly Pattern[]; root: string },
   context: RuntimeGuardContext,
 ): Plugin[] {
   const onDuplicate: Registration['onDuplicate'] =

@@ -1,5 +1,4 @@
-import MagicString from 'magic-string'
-import type { SourceMap } from 'magic-string'
+import { insertionMap, type SourceMapV3 } from './insertion-map.ts'
 import { createRegistry, REGISTRY_KEY, REGISTRY_VERSION } from './registry.ts'
 
 /** What a guarded module registers: its stable key, its package's version, and what to do on a copy. */
@@ -64,13 +63,15 @@ export function insertionPoint(code: string): number {
 
 export interface Injected {
   code: string
-  map: SourceMap
+  map: SourceMapV3
 }
 
 export function injectRegistration(code: string, id: string, registration: Registration): Injected {
-  const edited = new MagicString(code)
   const point = insertionPoint(code)
   const statement = registrationStatement(registration)
-  edited.appendLeft(point, point > 0 && code[point - 1] !== '\n' ? `\n${statement}` : statement)
-  return { code: edited.toString(), map: edited.generateMap({ hires: true, source: id, includeContent: true }) }
+  const inserted = point > 0 && code[point - 1] !== '\n' ? `\n${statement}` : statement
+  return {
+    code: code.slice(0, point) + inserted + code.slice(point),
+    map: insertionMap(code, point, inserted, id),
+  }
 }

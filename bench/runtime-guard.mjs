@@ -93,10 +93,18 @@ async function buildModule(name, entry, singletons, root) {
 const REGISTRY = Symbol.for('singleton-guard.registry')
 const REGISTRATION = /\(function\s*\(g,\s*k\)[\s\S]*?\}\)\(globalThis,\s*Symbol\.for\("singleton-guard\.registry"\)\);/
 
+/** Compiling (parsing included) and running one script, timed apart, in microseconds. */
 function timeOnce(source) {
   const start = process.hrtime.bigint()
-  new Function(source)()
-  return Number(process.hrtime.bigint() - start) / 1000
+  const script = new Function(source)
+  const compiled = process.hrtime.bigint()
+  script()
+  const ran = process.hrtime.bigint()
+  return {
+    total: Number(ran - start) / 1000,
+    compile: Number(compiled - start) / 1000,
+    run: Number(ran - compiled) / 1000,
+  }
 }
 
 /**
@@ -118,8 +126,17 @@ function evaluationCost({ name, bare, guarded, runs }) {
     times.later.push(timeOnce(`${withKey(`bench/later-${i}.js`)}\n//later-${i}`))
   }
   delete globalThis[REGISTRY]
-  const [bareUs, firstUs, laterUs] = ['bare', 'first', 'later'].map((variant) => median(times[variant]))
-  return { name, runs, bareUs, firstUs, laterUs, injectedBytes: guarded.length - bare.length }
+  const of = (variant, part) => median(times[variant].map((time) => time[part]))
+  return {
+    name,
+    runs,
+    bareUs: of('bare', 'total'),
+    firstUs: of('first', 'total'),
+    laterUs: of('later', 'total'),
+    firstRunUs: of('first', 'run'),
+    laterRunUs: of('later', 'run'),
+    injectedBytes: guarded.length - bare.length,
+  }
 }
 
 async function runtimeCost() {
@@ -158,9 +175,9 @@ async function runtimeCost() {
   )
   const rows = modules.map(evaluationCost)
   for (const row of rows) {
-    const share = (us) => `${us.toFixed(1)} (${((us / row.bareUs) * 100).toFixed(0)}%)`
+    const share = (us, runUs) => `${us.toFixed(1)} [${runUs.toFixed(1)}] ${((us / row.bareUs) * 100).toFixed(0)}%`
     console.log(
-      `  ${row.name.padEnd(36)} ${String(row.runs).padStart(5)}  ${row.bareUs.toFixed(1).padStart(9)}  ${share(row.firstUs).padStart(21)}  ${share(row.laterUs).padStart(21)}  ${String(row.injectedBytes).padStart(11)}`,
+      `  ${row.name.padEnd(36)} ${String(row.runs).padStart(5)}  ${row.bareUs.toFixed(1).padStart(9)}  ${share(row.firstUs, row.firstRunUs).padStart(21)}  ${share(row.laterUs, row.laterRunUs).padStart(21)}  ${String(row.injectedBytes).padStart(11)}`,
     )
   }
   return rows

@@ -258,6 +258,88 @@ console.log(JSON.stringify({ realms: ${REALMS_EXPRESSION()}, seen: a.store === b
   })
 })
 
+describe('runtime guard: as users configure it', () => {
+  it('a function given in tsdown.config.ts runs in the built program with the event', async () => {
+    const dir = writeFixture(
+      'runtime-tsdown-function',
+      tsdownProject(
+        `{
+  entry: ['src/index.ts'],
+  format: ['esm', 'cjs'],
+  plugins: [
+    singletonGuard({
+      singletons: 'src/state.ts',
+      runtimeGuard: (event: { module: string; count: number; evaluations: { file?: string }[] }) => {
+        const seen = ((globalThis as Record<string, unknown>).guardEvents ??= []) as unknown[]
+        seen.push({ module: event.module, count: event.count, files: event.evaluations.map((e) => e.file) })
+      },
+    }),
+  ],
+}`,
+        { 'src/state.ts': statefulModule(), 'src/index.ts': `export { store } from './state.ts'\n` },
+      ),
+    )
+    const built = await runTsdown(dir)
+    expect(built.exitCode).toBe(0)
+    const files = distFiles(dir)
+    const esm = files.find((file) => !file.endsWith('.cjs')) as string
+    const cjs = files.find((file) => file.endsWith('.cjs')) as string
+    const run = await runProbe<{ events: unknown[]; realms: number }>(
+      dir,
+      `import { createRequire } from 'node:module'
+await import('./dist/${esm}')
+createRequire(import.meta.url)('./dist/${cjs}')
+console.log(JSON.stringify({ events: globalThis.guardEvents, realms: ${REALMS_EXPRESSION()} }))
+`,
+    )
+    expect(run.stderr).toBe('')
+    expect(run.result).toEqual({
+      realms: 2,
+      events: [
+        {
+          module: 'app/src/state.ts',
+          count: 2,
+          files: [path.join(dir, 'dist', esm), path.join(dir, 'dist', cjs)],
+        },
+      ],
+    })
+  })
+
+  it('survives minification', async () => {
+    const dir = writeFixture('runtime-minified', {
+      'package.json': JSON.stringify({ name: 'app', version: '1.0.0', type: 'module' }),
+      'src/state.js': statefulModule(),
+      'src/main.js': `export { store } from './state.js'\n`,
+    })
+    const result = await build(dir, {
+      input: { main: 'src/main.js' },
+      guard: { singletons: 'src/state.js', runtimeGuard: 'throw' },
+      outputs: [
+        { dir: 'dist/esm', format: 'esm', minify: true },
+        { dir: 'dist/cjs', format: 'cjs', entryFileNames: '[name].cjs', minify: true },
+      ],
+    })
+    expect(result.error).toBeUndefined()
+    expect(fs.readFileSync(path.join(dir, 'dist/esm/main.js'), 'utf8').split('\n').length).toBeLessThan(5)
+    const run = await runProbe<{ realms: number; code: string; list: RegistryListing[] }>(
+      dir,
+      `import { createRequire } from 'node:module'
+await import('./dist/esm/main.js')
+let code
+try { createRequire(import.meta.url)('./dist/cjs/main.cjs') } catch (error) { code = error.code }
+console.log(JSON.stringify({ realms: ${REALMS_EXPRESSION()}, code, list: ${LIST_EXPRESSION} }))
+`,
+    )
+    expect(run.result).toEqual({
+      realms: 1,
+      code: 'SINGLETON_DUPLICATED_AT_RUNTIME',
+      list: [
+        { module: 'app/src/state.js', count: 1, files: [path.join(dir, 'dist/esm/main.js')], versions: ['1.0.0'] },
+      ],
+    })
+  })
+})
+
 describe('runtime guard: silent where there is one realm', () => {
   it('a dynamic import of a statically imported singleton, in esm and cjs', async () => {
     const dir = writeFixture('runtime-one-realm', {

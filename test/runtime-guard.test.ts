@@ -218,6 +218,31 @@ console.log(JSON.stringify({ realms: ${REALMS_EXPRESSION()}, seen: viaTool.store
       `copy 2: ${path.join(dir, 'app/node_modules/tool/node_modules/shared-lib/dist/index.js')} (version 2.0.0)`,
     )
     expect(run.stderr).toContain('two installs of the package at different versions')
+
+    // The consumer bundles both installs with the guard on the package: each copy keeps the one
+    // registration its library build gave it, and the split is reported once, by the same key.
+    const app = path.join(dir, 'app')
+    fs.writeFileSync(
+      path.join(app, 'main.js'),
+      `export { store as direct } from 'shared-lib'\nexport { store as viaTool } from 'tool'\n`,
+    )
+    const bundled = await build(app, {
+      input: { main: 'main.js' },
+      guard: { singletons: 'shared-lib', onDuplicate: 'warn', runtimeGuard: 'warn' },
+    })
+    expect(bundled.error).toBeUndefined()
+    expect(bundled.warnings.map((warning) => warning.code)).toContain('SINGLETON_DUPLICATED')
+    const rerun = await runProbe<Probed>(
+      app,
+      `await import('./dist/main.js')
+console.log(JSON.stringify({ realms: ${REALMS_EXPRESSION()}, list: ${LIST_EXPRESSION} }))
+`,
+    )
+    expect(rerun.result?.realms).toBe(2)
+    expect(rerun.result?.list.map((entry) => [entry.module, entry.count, entry.versions.sort()])).toEqual([
+      ['shared-lib/src/state.js', 2, ['1.0.0', '2.0.0']],
+    ])
+    expect(reportCount(rerun.stderr)).toBe(1)
   })
 })
 

@@ -9,8 +9,11 @@ export interface Registration {
   onDuplicate: 'warn' | 'throw' | { source: string }
 }
 
-/** Present in every injected registration: a module that already carries one is left alone. */
-const INJECTED_SIGNATURE = `.register({v:${REGISTRY_VERSION},module:`
+/**
+ * Present in every registration, as injected or as a bundler or minifier reprinted it (a library
+ * built with the guard, bundled again): a module that already carries one is left alone.
+ */
+const INJECTED_SIGNATURE = /\.register\(\s*\{\s*v\s*:\s*\d+\s*,\s*module\s*:/
 
 const REGISTRY_SOURCE = createRegistry.toString()
 
@@ -28,7 +31,7 @@ export function registrationStatement(registration: Registration): string {
 }
 
 export function isAlreadyGuarded(code: string): boolean {
-  return code.includes(INJECTED_SIGNATURE)
+  return code.includes('.register(') && INJECTED_SIGNATURE.test(code)
 }
 
 /**

@@ -120,6 +120,7 @@ describe('the registry', () => {
       'Error\n    at Object.<anonymous> (/srv/app/node_modules/@scope/pkg/dist/index.cjs:2:5)\n',
       '/srv/app/node_modules/@scope/pkg/dist/index.cjs',
     ],
+    ['Firefox, blob URL', '@blob:http://127.0.0.1:8080/0d9f-4c1b:1:30\n', 'blob:http://127.0.0.1:8080/0d9f-4c1b'],
     ['no frames', 'Error\n', undefined],
   ])('reads the file from a %s stack', (_engine, stack, file) => {
     const registry = createRegistry()

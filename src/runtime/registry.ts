@@ -106,7 +106,7 @@ export function createRegistry(): Registry {
     }
     const lines = typeof stack === 'string' ? stack.split('\n') : []
     for (const line of lines) {
-      const found = /(?:^|[\s(@])((?:[a-z][\w+.-]*:\/\/|\/)[^\s()]*?)(?::\d+){1,2}\)?$/i.exec(line.trim())
+      const found = /(?:^|[\s(@])((?:blob:)?(?:[a-z][\w+.-]*:\/\/|\/)[^\s()]*?)(?::\d+){1,2}\)?$/i.exec(line.trim())
       if (found) return toPath(found[1] as string)
     }
     return undefined

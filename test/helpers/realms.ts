@@ -67,7 +67,7 @@ export function twoInstallsProject(top: FixtureFiles, nested: FixtureFiles): Fix
 
 /** Two plain installs, versions 2.0.0 and 1.4.0, each a stateful `index.js`. */
 export function twoVersionsProject(
-  nestedManifest = manifest({ name: 'shared-state', version: '1.4.0', exports: './index.js' }),
+  nestedManifest: string = manifest({ name: 'shared-state', version: '1.4.0', exports: './index.js' }),
 ): FixtureFiles {
   return twoInstallsProject(
     {

@@ -2,6 +2,7 @@ import type { OutputMap } from './chunk-map.ts'
 import { displayPath } from './identity.ts'
 import type { Session } from './session.ts'
 import type { Promotion } from './promote.ts'
+import { migrationReport, type ReportMigration } from './plugin/migration-report.ts'
 import type { Finding } from './verdicts.ts'
 
 /** Bumped on any change a reader of the report must know about. */
@@ -16,6 +17,8 @@ export interface SingletonReport {
   findings: Finding[]
   /** Modules `promote` turned into stable entries, per output. */
   promoted: { output: string; format: string; entries: Promotion[] }[]
+  /** Your hand-kept entry list compared with what promote does (only when you keep one). */
+  migration: ReportMigration[]
 }
 
 export interface ReportOutput {
@@ -53,6 +56,7 @@ export function buildReport(session: Session): SingletonReport {
         entries: session.promotions.get(output.key) ?? [],
       }))
       .filter((entry) => entry.entries.length > 0),
+    migration: migrationReport(outputs, session.migrations),
   }
 }
 

@@ -5,6 +5,7 @@ import { BaseNames, IdentityResolver } from './identity.ts'
 import type { OptionsResolved } from './options.ts'
 import { SingletonMatcher } from './singletons.ts'
 import type { Promotion } from './promote.ts'
+import type { MigrationView } from './plugin/migration.ts'
 import type { Finding } from './verdicts.ts'
 
 /**
@@ -26,6 +27,8 @@ export class Session implements MapContext {
   readonly warnedPatterns: Set<string> = new Set()
   /** What each output's build promoted, by output key, written before the check runs. */
   readonly promotions: Map<string, Promotion[]> = new Map()
+  /** The user's entry list compared with what promote does, by output key (only when they keep one). */
+  readonly migrations: Map<string, MigrationView> = new Map()
   /** How many outputs the host announced (tsdown: one per config and format); 0 when unknown. */
   expectedOutputs = 0
   #completedOnce = false

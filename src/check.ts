@@ -7,7 +7,8 @@ import { CODES, PLUGIN_NAME, unmatchedPatternWarning } from './messages.ts'
 import type { OptionsResolved } from './options.ts'
 import { buildReport } from './report.ts'
 import type { Session } from './session.ts'
-import { compareFindings, judgeAcross, judgeWithin } from './verdicts.ts'
+import { sharedStateOfCopies } from './plugin/shared-state-check.ts'
+import { compareFindings, judgeAcross, judgeWithin, sharingState } from './verdicts.ts'
 
 /** Maps each output to the chunks that hold every singleton, judges it, and reports. */
 export function checkPlugin(options: OptionsResolved, session: Session): Plugin {
@@ -36,7 +37,12 @@ export function checkPlugin(options: OptionsResolved, session: Session): Plugin 
             : judgeAcross([...session.outputs.values()], options)
                 .filter((found) => phase === 'all' || found.outputKeys.includes(output.key))
                 .map((found) => found.finding)
-        const findings = [...judgeWithin(output, options), ...across].sort(compareFindings)
+        const findings = [...judgeWithin(output, options), ...across]
+          .map((finding) => {
+            const state = sharedStateOfCopies(finding.key, session.outputs.values())
+            return state.shared ? sharingState(finding, state.reason) : finding
+          })
+          .sort(compareFindings)
         session.findings.set(output.key, findings)
 
         if (options.report) {
@@ -53,7 +59,8 @@ export function checkPlugin(options: OptionsResolved, session: Session): Plugin 
         for (const finding of findings) {
           const message = explainFinding(finding)
           if (finding.severity === 'error') errors.push(message)
-          else this.warn({ code: finding.code, message })
+          else if (finding.severity === 'warn') this.warn({ code: finding.code, message })
+          else this.info({ code: finding.code, message })
         }
         const firstError = findings.find((finding) => finding.severity === 'error')
         if (firstError) this.error(diagnosis(firstError.code, errors.join('\n\n')))

@@ -15,7 +15,7 @@ export const CODES = {
   sharesState: 'SINGLETON_COPIES_SHARE_STATE',
 } as const
 
-export type FindingCode = (typeof CODES)['inOutput' | 'acrossFormats' | 'acrossBuilds']
+export type FindingCode = (typeof CODES)['inOutput' | 'acrossFormats' | 'acrossBuilds' | 'sharesState']
 
 export const CAUSE_TITLES = {
   'same-file-two-ids': 'same file, two ids',

@@ -16,7 +16,8 @@ export interface FindingCopy {
 
 export interface Finding {
   code: FindingCode
-  severity: 'error' | 'warn'
+  /** `info`: copies that share their state (kept on `globalThis[Symbol.for(...)]`), not a duplicate. */
+  severity: 'error' | 'warn' | 'info'
   module: string
   key: string
   causes: Cause[]
@@ -26,6 +27,8 @@ export interface Finding {
   /** Chunks that only re-export the module: listed so nobody mistakes them for copies. */
   facades: string[]
   fixes: string[]
+  /** Why the copies share one state, when they do. */
+  sharedState?: string
 }
 
 type Modes = Pick<OptionsResolved, 'onDuplicate' | 'formats' | 'builds' | 'root'>
@@ -161,7 +164,15 @@ function detailOf(copy: Copy, first: Copy, root: string): string | undefined {
   return notes.length > 0 ? notes.join('; ') : undefined
 }
 
-const CODE_ORDER: FindingCode[] = [CODES.inOutput, CODES.acrossFormats, CODES.acrossBuilds]
+/**
+ * The copies keep their state in one process-wide slot (decided from their source by
+ * `core/shared-state.ts`): information, with the reason, instead of a duplicate.
+ */
+export function sharingState(finding: Finding, reason: string): Finding {
+  return { ...finding, code: CODES.sharesState, severity: 'info', fixes: [], sharedState: reason }
+}
+
+const CODE_ORDER: FindingCode[] = [CODES.inOutput, CODES.acrossFormats, CODES.acrossBuilds, CODES.sharesState]
 
 export function compareFindings(a: Finding, b: Finding): number {
   return CODE_ORDER.indexOf(a.code) - CODE_ORDER.indexOf(b.code) || a.module.localeCompare(b.module)

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { resolveOptions } from '../src/options.ts'
 import { build, type BuildSpec } from './helpers/build.ts'
-import { writeFixture, type FixtureFiles } from './helpers/fixture.ts'
+import { projectRoot, writeFixture, type FixtureFiles } from './helpers/fixture.ts'
 import { startHost, stopHosts } from './helpers/promote-project.ts'
 import { importPlugin, runTsdown } from './helpers/tsdown.ts'
 
@@ -148,7 +148,7 @@ describe("boundaries: 'all' names what rolldown really splits", () => {
     // a.ts lives in main's chunk: no file of its own, nothing promoted for it.
     expect(files.filter((file) => file.startsWith('a'))).toEqual([])
     const report = JSON.parse(fs.readFileSync(path.join(dir, 'dist/singleton-report.json'), 'utf8'))
-    expect(report.promoted[0].entries.map((entry: { name: string }) => entry.name)).toEqual(['b.runtime', 'lazy.runtime'])
+    expect(report.promoted.map((entry: { name: string }) => entry.name)).toEqual(['b.runtime', 'lazy.runtime'])
     expect(after.boundaries).toEqual({ a: { version: 1 }, 'b.runtime': { version: 2 }, 'lazy.runtime': { version: 2 } })
   })
 
@@ -178,8 +178,8 @@ describe('promote.base and promote.boundaries options', () => {
   })
 
   it('resolves promote.base against root', () => {
-    const resolved = resolveOptions({ root: '/repo', promote: { base: 'src', boundaries: 'all' } })
-    expect(resolved.promote).toMatchObject({ base: path.resolve('/repo/src'), boundaries: 'all' })
+    const resolved = resolveOptions({ root: projectRoot, promote: { base: 'src', boundaries: 'all' } })
+    expect(resolved.promote).toMatchObject({ base: path.join(projectRoot, 'src'), boundaries: 'all' })
   })
 
   it('prints a bad promote option through tsdown in one line, without a stack trace', async () => {

@@ -23,6 +23,10 @@ ${COUNT_EVALUATION}export const recent = store
   slotBesidePlainMap: `export const store = (globalThis[Symbol.for('registry-lib.store')] ??= new Map())
 export const recent = new Map()
 ${COUNT_EVALUATION}`,
+  /** The slot in index.js, a plain Map in another file of the same package. */
+  plainMapInAnotherFile: `export const store = (globalThis[Symbol.for('registry-lib.store')] ??= new Map())
+export { recent } from './recent.js'
+${COUNT_EVALUATION}`,
 }
 type Variant = keyof typeof VARIANTS
 
@@ -34,6 +38,7 @@ function project(variant: Variant, extra: FixtureFiles = {}): FixtureFiles {
   const registry = (version: string) => ({
     'package.json': JSON.stringify({ name: 'registry-lib', version, type: 'module', exports: './index.js' }),
     'index.js': VARIANTS[variant],
+    'recent.js': 'export const recent = new Map()\n',
   })
   const files: FixtureFiles = {
     'package.json': JSON.stringify({ name: 'app', version: '1.0.0', type: 'module' }),
@@ -94,13 +99,13 @@ describe('copies that keep their state on globalThis[Symbol.for(...)]', () => {
       expect(finding).toMatchObject({
         code: 'SINGLETON_COPIES_SHARE_STATE',
         severity: 'info',
-        module: 'registry-lib/index.js',
+        module: 'registry-lib',
         sharedState: `it keeps its state on ${slot}[Symbol.for("registry-lib.store")]: one slot per process, which every copy reads and writes`,
       })
     },
   )
 
-  it.each(['plainMap', 'slotBesidePlainMap'] as const)(
+  it.each(['plainMap', 'slotBesidePlainMap', 'plainMapInAnotherFile'] as const)(
     '%s duplicated the same way still fails, and the executed copies do not share',
     async (variant) => {
       const dir = writeFixture(`not-shared-${variant}`, project(variant))
@@ -112,13 +117,40 @@ describe('copies that keep their state on globalThis[Symbol.for(...)]', () => {
     },
   )
 
+  it.each([
+    ['globalSlot', 'SINGLETON_COPIES_SHARE_STATE', true],
+    ['plainMap', 'SINGLETON_DUPLICATED', false],
+  ] as const)(
+    'a module declared by path, one file under two ids (preserved symlink), %s: %s',
+    async (variant, code, seen) => {
+      const dir = writeFixture(`symlinked-${variant}`, {
+        'package.json': JSON.stringify({ name: 'app', type: 'module' }),
+        'src/state.js': VARIANTS[variant],
+        'src/main.js': `import { recent } from './state.js'
+export function write(key, value) { recent.set(key, value) }
+export async function lazyRead(key) { return (await import('./reader.runtime.js')).read(key) }
+`,
+        'src/reader.runtime.js': `import { recent } from 'linked/state.js'\nexport const read = (key) => recent.get(key)\n`,
+        'node_modules/linked': { symlink: '../src' },
+      })
+      const result = await build(dir, {
+        input: { main: 'src/main.js' },
+        guard: { singletons: 'src/state.js', report: true },
+        inputOptions: { resolve: { symlinks: false } },
+      })
+      expect(result.errorCode).toBe(seen ? undefined : code)
+      if (seen) expect(reportOf(dir).findings.map((finding) => [finding.code, finding.severity])).toEqual([[code, 'info']])
+      expect(await execute<Truth>(dir, probe('main.js'))).toEqual({ evaluations: 2, seen })
+    },
+  )
+
   it('through the tsdown CLI: the build passes and prints the information with its reason', async () => {
     const config = `import { defineConfig } from 'tsdown'\n${importPlugin}\nexport default defineConfig({ entry: { main: 'src/main.js' }, plugins: [singletonGuard({ singletons: 'registry-lib' })] })\n`
     const shared = writeFixture('shared-tsdown', project('globalSlot', { 'tsdown.config.ts': config }))
     const passed = await runTsdown(shared)
     expect(passed.exitCode).toBe(0)
     expect(passed.output).toContain(
-      '[singleton-guard] SINGLETON_COPIES_SHARE_STATE: registry-lib/index.js has 2 copies, but they share one state, so this is not a duplicate: it keeps its state on globalThis[Symbol.for("registry-lib.store")]',
+      'SINGLETON_COPIES_SHARE_STATE: registry-lib has 2 copies, but they share one state, so this is not a duplicate: it keeps its state on globalThis[Symbol.for("registry-lib.store")]',
     )
     expect(await execute<Truth>(shared, probe('main.mjs'))).toEqual({ evaluations: 2, seen: true })
 

@@ -10,6 +10,8 @@ export interface SharedStateVerdict {
   reason: string
   /** The slots the module keeps state in, as written (`globalThis[Symbol.for("app.store")]`). */
   slots: string[]
+  /** The module holds state of its own at module level (a Map, a `let`, ...), which each copy duplicates. */
+  holdsState: boolean
 }
 
 /** Objects that are one per process, whichever copy of a module reads them. */
@@ -24,7 +26,8 @@ interface Node {
 export function sharedStateOf(code: string, fileName: string): SharedStateVerdict {
   const parsed = parseSync(fileName, code, { sourceType: 'module' })
   if (parsed.errors.length > 0) {
-    return { shared: false, reason: `its source could not be parsed (${parsed.errors[0]?.message})`, slots: [] }
+    const reason = `its source could not be parsed (${parsed.errors[0]?.message})`
+    return { shared: false, reason, slots: [], holdsState: true }
   }
   const body = (parsed.program as unknown as { body: Node[] }).body
   const symbolKeys = new Map<string, string>()
@@ -46,27 +49,46 @@ export function sharedStateOf(code: string, fileName: string): SharedStateVerdic
   const slotList = [...slots].sort()
   if (perCopy.length > 0) {
     const shared = slotList.length > 0 ? `its state on ${slotList.join(', ')} is shared, but ` : ''
-    return { shared: false, reason: `${shared}${perCopy[0]}, and each copy has its own`, slots: slotList }
+    const reason = `${shared}${perCopy[0]}, and each copy has its own`
+    return { shared: false, reason, slots: slotList, holdsState: true }
   }
-  if (slotList.length === 0) {
-    return { shared: false, reason: 'it keeps no state on globalThis[Symbol.for(...)]', slots: [] }
+  return slotsVerdict(slotList)
+}
+
+function slotsVerdict(slots: string[]): SharedStateVerdict {
+  if (slots.length === 0) {
+    return { shared: false, reason: 'it keeps no state on globalThis[Symbol.for(...)]', slots, holdsState: false }
   }
   return {
     shared: true,
-    reason: `it keeps its state on ${slotList.join(', ')}: one slot per process, which every copy reads and writes`,
-    slots: slotList,
+    reason: `it keeps its state on ${slots.join(', ')}: one slot per process, which every copy reads and writes`,
+    slots,
+    holdsState: false,
   }
+}
+
+/**
+ * The verdict for one install of a package declared as a whole, from each of its files bundled:
+ * shared when no file holds state of its own and some keep it in a slot.
+ */
+export function sharedAcrossFiles(verdicts: readonly SharedStateVerdict[]): SharedStateVerdict {
+  const holding = verdicts.find((verdict) => verdict.holdsState)
+  if (holding) return holding
+  return slotsVerdict([...new Set(verdicts.flatMap((verdict) => verdict.slots))].sort())
 }
 
 /** Copies share state when each copy's source does, in the very same slots. */
 export function sharedAcrossCopies(verdicts: readonly SharedStateVerdict[]): SharedStateVerdict {
   const notShared = verdicts.find((verdict) => !verdict.shared)
-  if (notShared || verdicts.length === 0) return notShared ?? { shared: false, reason: 'no source', slots: [] }
+  if (notShared || verdicts.length === 0) {
+    return notShared ?? { shared: false, reason: 'no source', slots: [], holdsState: false }
+  }
   const first = verdicts[0] as SharedStateVerdict
   const same = verdicts.every((verdict) => verdict.slots.join('\n') === first.slots.join('\n'))
   if (!same) {
     const all = [...new Set(verdicts.flatMap((verdict) => verdict.slots))].sort()
-    return { shared: false, reason: `its copies keep state in different slots (${all.join(', ')})`, slots: all }
+    const reason = `its copies keep state in different slots (${all.join(', ')})`
+    return { shared: false, reason, slots: all, holdsState: false }
   }
   return first
 }

@@ -60,7 +60,7 @@ const PLAIN_SRC_ENTRIES = [
   'media/index',
   'memory/index',
 ]
-export const EXTENSIONS = ['telegram', 'discord', 'slack', 'matrix', 'msteams', 'voice-call']
+export const EXTENSIONS: string[] = ['telegram', 'discord', 'slack', 'matrix', 'msteams', 'voice-call']
 
 export const BOUNDARY_NAMES: string[] = BOUNDARIES.map(([name]) => name)
 export const REACHES_SINGLETON: string[] = BOUNDARIES.filter(([, reaches]) => reaches.length > 0).map(([n]) => n)
@@ -173,7 +173,7 @@ export default defineConfig({
 }
 
 /** The script of a long-running process: loads the build, writes into every registry, then on input loads every lazy boundary. */
-export const HOST_SCRIPT = `const index = await import('./dist/index.mjs')
+export const HOST_SCRIPT: string = `const index = await import('./dist/index.mjs')
 const extensions = []
 for (const name of ${JSON.stringify(EXTENSIONS)}) extensions.push(await import('./dist/extensions/' + name + '/index.mjs'))
 index.writeAll('request-1')

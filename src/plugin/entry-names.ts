@@ -1,6 +1,8 @@
 import path from 'node:path'
 import type { InputOptions } from 'rolldown'
-import { isInstalledPackage, isVirtualId, stripQuery, type ModuleIdentity } from './identity.ts'
+import { isInstalledPackage } from '../core/identity.ts'
+import { commonDir, isVirtualId, splitQuery, toPosix, withoutExtension } from '../core/paths.ts'
+import type { ModuleIdentity } from '../core/types.ts'
 
 /** One entry the build was given: its name (as the user wrote it, if they did) and absolute file. */
 export interface UserEntry {
@@ -45,7 +47,7 @@ export function userEntries(input: InputOptions['input'], cwd: string, base?: st
   const byFile = new Map<string, UserEntry>()
   for (const [name, specifier] of pairs) {
     if (isVirtualId(specifier)) continue
-    const file = path.resolve(cwd, stripQuery(specifier).file)
+    const file = path.resolve(cwd, splitQuery(specifier).file)
     const entryName = name ?? withoutExtension(path.basename(file))
     files.add(file)
     byName.set(entryName, file)
@@ -81,7 +83,7 @@ export function learnNameBases(entries: readonly UserEntry[], cwd: string, base?
 /** The folder an entry's name starts at: `agents/x` for `src/agents/x.ts` says `src`. */
 function baseTaughtBy(entry: UserEntry): string | undefined {
   const name = entry.name.replace(/^\.\//, '')
-  const file = withoutExtension(entry.file.split(path.sep).join('/'))
+  const file = withoutExtension(toPosix(entry.file))
   if (name === '' || name.startsWith('/') || name.split('/').includes('..')) return undefined
   if (!file.endsWith(`/${name}`)) return undefined
   return file.slice(0, -(name.length + 1)).split('/').join(path.sep) || path.sep
@@ -110,22 +112,7 @@ export function stableEntryName(identity: ModuleIdentity, bases: NameBases, root
     if (base === undefined) continue
     const relative = path.relative(base, identity.file)
     if (relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative))
-      return withoutExtension(relative.split(path.sep).join('/'))
+      return withoutExtension(toPosix(relative))
   }
   return withoutExtension(path.basename(identity.file))
-}
-
-function withoutExtension(file: string): string {
-  return file.replace(/\.[^./]+$/, '')
-}
-
-function commonDir(dirs: string[]): string | undefined {
-  if (dirs.length === 0) return undefined
-  let common = dirs[0] as string
-  for (const dir of dirs.slice(1)) {
-    while (common !== path.dirname(common) && dir !== common && !dir.startsWith(common + path.sep)) {
-      common = path.dirname(common)
-    }
-  }
-  return common
 }

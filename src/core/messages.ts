@@ -1,38 +1,50 @@
-/** Every text the plugin prints lives here, so wording is reviewed in one place. */
+/**
+ * Every text the plugin prints lives here, so wording is reviewed in one place. Texts passed to a
+ * host's logger carry no prefix of their own: the host already names the plugin
+ * (`[plugin singleton-guard:check]`), and one prefix per message is enough. Texts printed outside
+ * a host (option errors, the CLI) start with PREFIX.
+ */
+import type { Cause, MetadataProblem } from './types.ts'
 
 export const PLUGIN_NAME: string = 'singleton-guard'
 export const PREFIX: string = `[${PLUGIN_NAME}]`
 
+/** Log codes: each key is its own value. */
 export const CODES = {
-  inOutput: 'SINGLETON_DUPLICATED',
-  acrossFormats: 'SINGLETON_DUPLICATED_ACROSS_OUTPUTS',
-  acrossBuilds: 'SINGLETON_DUPLICATED_ACROSS_BUILDS',
-  unmatched: 'SINGLETON_PATTERN_UNMATCHED',
-  badOption: 'SINGLETON_GUARD_OPTION',
-  promoteClash: 'SINGLETON_PROMOTE_CLASH',
-  promoted: 'SINGLETON_PROMOTED',
-  promoteMigration: 'SINGLETON_PROMOTE_MIGRATION',
-  sharesState: 'SINGLETON_COPIES_SHARE_STATE',
+  SINGLETON_DUPLICATED: 'SINGLETON_DUPLICATED',
+  SINGLETON_DUPLICATED_ACROSS_OUTPUTS: 'SINGLETON_DUPLICATED_ACROSS_OUTPUTS',
+  SINGLETON_DUPLICATED_ACROSS_BUILDS: 'SINGLETON_DUPLICATED_ACROSS_BUILDS',
+  SINGLETON_PATTERN_UNMATCHED: 'SINGLETON_PATTERN_UNMATCHED',
+  SINGLETON_GUARD_OPTION: 'SINGLETON_GUARD_OPTION',
+  SINGLETON_PROMOTE_CLASH: 'SINGLETON_PROMOTE_CLASH',
+  SINGLETON_PROMOTED: 'SINGLETON_PROMOTED',
+  SINGLETON_PACKAGE_METADATA: 'SINGLETON_PACKAGE_METADATA',
+  SINGLETON_BUILDS_INCOMPLETE: 'SINGLETON_BUILDS_INCOMPLETE',
+  SINGLETON_REPORT_NAME_TAKEN: 'SINGLETON_REPORT_NAME_TAKEN',
+  SINGLETON_PROMOTE_MIGRATION: 'SINGLETON_PROMOTE_MIGRATION',
+  SINGLETON_COPIES_SHARE_STATE: 'SINGLETON_COPIES_SHARE_STATE',
 } as const
 
-export type FindingCode = (typeof CODES)['inOutput' | 'acrossFormats' | 'acrossBuilds' | 'sharesState']
-
-export const CAUSE_TITLES = {
+export const CAUSE_TITLES: Record<Cause, string> = {
   'same-file-two-ids': 'same file, two ids',
   'same-package-two-installs': 'same package, two installs',
+  'source-and-build': 'a package bundled from its source and from its build',
+  'dual-package-files': "two of one package's files that load the same module (e.g. its esm and cjs builds)",
   'one-id-several-chunks': 'one id rendered into several chunks',
   'separate-formats': 'separate formats of one build',
   'separate-outputs': 'separate outputs of one build',
   'separate-builds': 'separate builds',
-} as const
-
-export type Cause = keyof typeof CAUSE_TITLES
+}
 
 export const FIXES: Record<Cause, string> = {
   'same-file-two-ids':
     'One file is loaded under two module ids. Let the bundler resolve symlinks (drop `resolve.symlinks: false` / preserveSymlinks), import it under one spelling, and make plugins that add a query (`?worker`, `?raw`) resolve to the plain id.',
   'same-package-two-installs':
     'Two installs of the package are bundled. Make one install satisfy every importer: align the version ranges and run `npm dedupe` (pnpm: `pnpm dedupe` or an `overrides` entry), or mark the package external so Node loads a single install at run time.',
+  'source-and-build':
+    'One importer reaches the package through its source (a path alias, a `source`/`development` export condition) and another through its build. Make every importer take the same route: drop the alias or the condition for this build, or point both at the source.',
+  'dual-package-files':
+    "Two of the package's files that its `exports` map to one subpath are bundled: one importer `require()`s it, another `import`s it. Import it the same way everywhere, or pin one condition with `resolve.conditionNames`.",
   'one-id-several-chunks':
     'rolldown printed this module into several chunks and nothing shares its instance. Turn off the chunk-inlining option that duplicated it, or put the module in its own chunk with `output.codeSplitting.groups`.',
   'separate-formats':
@@ -54,20 +66,44 @@ export function unknownOptionError(key: string, known: readonly string[]): strin
 }
 
 export function unmatchedPatternWarning(pattern: string): string {
-  return `${PREFIX} ${CODES.unmatched}: the singleton pattern ${pattern} matched no module in any output. Check the path (globs are relative to \`root\`) or the package name.`
+  return `${CODES.SINGLETON_PATTERN_UNMATCHED}: the singleton pattern ${pattern} matched no module in any output. Check the path (globs are relative to \`root\`) or the package name.`
 }
 
-function describeValue(value: unknown): string {
+export function metadataWarning(problem: MetadataProblem, display: string): string {
+  return `${CODES.SINGLETON_PACKAGE_METADATA}: ${display} ${problem.reason}. The package is identified by the folder it is installed in, and its copies are still compared.`
+}
+
+export function buildsIncompleteWarning(completed: number, failed: number): string {
+  return `${CODES.SINGLETON_BUILDS_INCOMPLETE}: ${failed} of ${completed + failed} builds failed before writing their output; copies across builds were compared among the ${completed} that completed only.`
+}
+
+export function reportNameTaken(name: string): string {
+  return `${CODES.SINGLETON_REPORT_NAME_TAKEN}: the report file name "${name}" is already a file of this output; nothing was written over it. Choose another name with the \`report\` option.`
+}
+
+/** A value as an error message shows it, whatever its kind (BigInt, Symbol, circular objects). */
+export function describeValue(value: unknown): string {
   if (value === null) return 'null'
   if (value instanceof RegExp) return String(value)
-  if (Array.isArray(value)) return `an array (${JSON.stringify(value)})`
   if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'symbol') return `a symbol (${value.description ?? ''})`
+  if (typeof value === 'bigint') return `a bigint (${value}n)`
+  if (typeof value === 'function') return 'a function'
+  if (Array.isArray(value)) return `an array (${safeJson(value)})`
   if (typeof value === 'object') return 'an object'
   return `${typeof value} ${String(value)}`
 }
 
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return '…'
+  }
+}
+
 export function promoteClash(name: string, module: string, other: string): string {
-  return `${PREFIX} ${CODES.promoteClash}: cannot promote ${module} to the entry name "${name}": ${other} already has that name. Rename one of the files, give your entry another name, or leave one out with \`promote.exclude\`.`
+  return `${CODES.SINGLETON_PROMOTE_CLASH}: cannot promote ${module} to the entry name "${name}": ${other} already has that name. Rename one of the files, give your entry another name, or leave one out with \`promote.exclude\`.`
 }
 
 /** The promoted entries as the hand-written tsdown entry map they replace (the `coreDistEntries` pattern). */
@@ -77,10 +113,10 @@ export function promotedEntryMap(promotions: readonly { name: string; module: st
     .slice()
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((p) => `    ${`${JSON.stringify(p.name)}:`.padEnd(width + 1)} ${JSON.stringify(p.module)}, // ${p.reason}`)
-  return `${PREFIX} ${CODES.promoted}: ${promotions.length} module${promotions.length === 1 ? '' : 's'} promoted to stable entries. The same map, written by hand, would be:\n  entry: {\n${lines.join('\n')}\n  },`
+  return `${CODES.SINGLETON_PROMOTED}: ${promotions.length} module${promotions.length === 1 ? '' : 's'} promoted to stable entries. The same map, written by hand, would be:\n  entry: {\n${lines.join('\n')}\n  },`
 }
 
-/** One line comparing the user's hand-kept entry list with what promote does (the report holds the full lists). */
+/** One line comparing the user's hand-kept entry list with what promote does (the report holds every name). */
 export function promoteMigrationSummary(parts: {
   covered: readonly string[]
   kept: readonly string[]
@@ -105,8 +141,10 @@ export function promoteMigrationSummary(parts: {
       `${count(parts.notBoundaries.length, 'listed entry is', 'listed entries are')} imported statically, not a runtime boundary (${some(parts.notBoundaries)})`,
     )
   if (parts.kept.length > 0)
-    said.push(`${count(parts.kept.length, 'listed boundary', 'listed boundaries')} promote does not cover: keep (${some(parts.kept)})`)
+    said.push(
+      `${count(parts.kept.length, 'listed boundary', 'listed boundaries')} promote does not cover: keep (${some(parts.kept)})`,
+    )
   if (parts.addedByPromote.length > 0)
     said.push(`${count(parts.addedByPromote.length, 'boundary', 'boundaries')} the list misses promote pins`)
-  return `${PREFIX} ${CODES.promoteMigration}: your entry list vs promote: ${said.join('; ')}. Every name: the report's "migration" field (option report: true).`
+  return `${CODES.SINGLETON_PROMOTE_MIGRATION}: your entry list vs promote: ${said.join('; ')}. Every name: the report's "migration" field (option report: true).`
 }

@@ -8,8 +8,24 @@ import type {
   PluginContext,
   PreRenderedChunk,
 } from 'rolldown'
-import { entryIdsOf, outputKeyOf } from './chunk-map.ts'
-import { isSingletonId } from './declarations.ts'
+import { UserError } from '../core/errors.ts'
+import {
+  CODES,
+  PLUGIN_NAME,
+  promoteClash,
+  promotedEntryMap,
+  promoteMigrationSummary,
+} from '../core/messages.ts'
+import {
+  migrationNeedsAttention,
+  migrationView,
+  type EntryRole,
+  type ListedEntry,
+  type MigrationView,
+} from '../core/migration.ts'
+import { displayPath, isVirtualId, splitQuery, withoutExtension } from '../core/paths.ts'
+import type { SingletonIndex } from '../core/singleton-index.ts'
+import type { Pattern, Promotion, PromotionReason } from '../core/types.ts'
 import {
   learnNameBases,
   stableEntryName,
@@ -17,27 +33,24 @@ import {
   type UserEntries,
   type UserEntry,
 } from './entry-names.ts'
-import { displayPath, isVirtualId, stripQuery } from './identity.ts'
-import { CODES, PLUGIN_NAME, promoteClash, promotedEntryMap, promoteMigrationSummary } from './messages.ts'
-import type { OptionsResolved, PromoteResolved } from './options.ts'
-import { migrationNeedsAttention, migrationView, type EntryRole, type ListedEntry } from './plugin/migration.ts'
-import type { Session } from './session.ts'
+import type { Ledger } from './ledger.ts'
+import { entryIdsOf, outputInfoOf, realmOf } from './output-info.ts'
 
-export type PromotionReason = 'runtime boundary' | 'singleton' | 'include'
-
-export interface Promotion {
-  /** The stable name, `[name]` in the build's entry file naming. */
-  name: string
-  module: string
-  reason: PromotionReason
-  /** The file written, known once the output is generated. */
-  fileName?: string
+/** `promote`, resolved: which boundaries to promote, what else, and where names start. */
+export interface PromoteResolved {
+  include: Pattern[]
+  exclude: Pattern[]
+  singletons: boolean
+  boundaries: 'singletons' | 'all'
+  /** Absolute folder where names start, or undefined to learn it from the entries. */
+  base: string | undefined
 }
 
 interface PromoterSettings {
-  options: OptionsResolved
+  root: string
   promote: PromoteResolved
-  session: Session
+  index: SingletonIndex
+  ledger: Ledger
   include: ((id: string) => boolean) | undefined
   exclude: ((id: string) => boolean) | undefined
 }
@@ -45,13 +58,21 @@ interface PromoterSettings {
 /**
  * Gives lazy runtime boundaries (those that reach a singleton, or all of them), and the
  * singletons themselves, stable file names, so a process that loaded an earlier build still
- * finds them after a clean rebuild. Builds sharing this instance may run in parallel, so each
- * gets its own promoter (added from the `options` hook) whose state no other build touches.
+ * finds them after a clean rebuild.
+ * Builds sharing this instance may run in parallel, so each gets its own promoter (added from
+ * the `options` hook) whose state no other build touches.
  */
-export function promotePlugin(options: OptionsResolved, promote: PromoteResolved, session: Session): Plugin {
+export function promotePlugin(root: string, promote: PromoteResolved, index: SingletonIndex, ledger: Ledger): Plugin {
   const filterOf = (patterns: PromoteResolved['include']) =>
-    patterns.length > 0 ? createFilter(patterns, null, { resolve: options.root }) : undefined
-  const settings = { options, promote, session, include: filterOf(promote.include), exclude: filterOf(promote.exclude) }
+    patterns.length > 0 ? createFilter(patterns, null, { resolve: root }) : undefined
+  const settings = {
+    root,
+    promote,
+    index,
+    ledger,
+    include: filterOf(promote.include),
+    exclude: filterOf(promote.exclude),
+  }
   return {
     name: `${PLUGIN_NAME}:promote`,
     options(input) {
@@ -63,12 +84,12 @@ export function promotePlugin(options: OptionsResolved, promote: PromoteResolved
 /**
  * Decides at `buildEnd`, with the whole graph known (no per-module hook), then acts through the
  * output options, whose naming and grouping functions rolldown calls only after that:
- * a boundary that rolldown gives a chunk of its own just gets a stable file name; a singleton is
+ * a boundary is already a chunk of its own and just gets a stable file name; a singleton is
  * pinned into a chunk of its own by a code-splitting group, under a stable file name too.
  */
 function buildPromoter(settings: PromoterSettings): Plugin {
   let plan = new PromotionPlan()
-  let entries: UserEntries = userEntries(undefined, settings.options.root)
+  let entries: UserEntries = userEntries(undefined, settings.root)
   return {
     name: `${PLUGIN_NAME}:promote-build`,
     buildStart(input: NormalizedInputOptions) {
@@ -93,40 +114,60 @@ function buildPromoter(settings: PromoterSettings): Plugin {
         const promotion = name === undefined ? undefined : byName.get(name)
         if (promotion) promotions.push({ ...promotion, fileName: item.fileName })
         else if (item.isDynamicEntry && !item.isEntry && item.facadeModuleId && !isVirtualId(item.facadeModuleId)) {
-          unpinned.push({ module: displayPath(item.facadeModuleId, settings.options.root), fileName: item.fileName })
+          unpinned.push({ module: displayPath(item.facadeModuleId, settings.root), fileName: item.fileName })
         }
       }
       // A boundary rolldown kept inside its importer's chunk has no file of its own: nothing to name.
       promotions.sort((a, b) => a.name.localeCompare(b.name))
-      const key = outputKeyOf(outputOptions, settings.options.root, entryIdsOf(bundle))
-      settings.session.promotions.set(key, promotions)
-      if (promotions.length > 0) this.info({ code: CODES.promoted, message: promotedEntryMap(promotions) })
+      const output = outputInfoOf(outputOptions, entryIdsOf(bundle), realmOf(this), settings.root)
+      settings.ledger.setPromotions(output.key, promotions)
+      if (promotions.length > 0) this.info({ code: CODES.SINGLETON_PROMOTED, message: promotedEntryMap(promotions) })
 
       const view = migrationView({
         listed: plan.listed,
-        pinned: promotions.filter((p) => !entries.byName.has(p.name)),
+        pinned: promotions.filter((promotion) => !entries.byName.has(promotion.name)),
         unpinned,
       })
-      if (view) settings.session.migrations.set(key, view)
+      if (view) settings.ledger.setMigration(output.key, view)
       if (view && !plan.migrationSaid) {
         plan.migrationSaid = true
-        const message = promoteMigrationSummary({
-          covered: view.covered.map((e) => e.name),
-          kept: view.kept.map((e) => e.name),
-          notBoundaries: view.notBoundaries.map((e) => e.name),
-          addedByPromote: view.addedByPromote.map((e) => e.name),
-          missing: view.missing.map((e) => e.module),
-        })
-        if (migrationNeedsAttention(view)) this.warn({ code: CODES.promoteMigration, message })
-        else this.info({ code: CODES.promoteMigration, message })
+        const message = migrationMessage(view)
+        if (migrationNeedsAttention(view)) this.warn({ code: CODES.SINGLETON_PROMOTE_MIGRATION, message })
+        else this.info({ code: CODES.SINGLETON_PROMOTE_MIGRATION, message })
       }
     },
   }
 }
 
+/** A declared singleton, or a copy of one met earlier under another id, path or install. */
+function isSingletonId(index: SingletonIndex, id: string): boolean {
+  const declarations = index.declarationsOf(id)
+  if (declarations.length > 0) {
+    const identity = index.resolver.identify(id)
+    if (identity) index.record(identity, declarations)
+    return identity !== null
+  }
+  return index.mayBeTwin(id) && index.twinOf(id) !== null
+}
+
+function isSameModule(index: SingletonIndex, a: string, b: string): boolean {
+  const [first, second] = [index.resolver.identify(a), index.resolver.identify(b)]
+  return first !== null && second !== null && (first.key === second.key || first.installKey === second.installKey)
+}
+
+function migrationMessage(view: MigrationView): string {
+  return promoteMigrationSummary({
+    covered: view.covered.map((entry) => entry.name),
+    kept: view.kept.map((entry) => entry.name),
+    notBoundaries: view.notBoundaries.map((entry) => entry.name),
+    addedByPromote: view.addedByPromote.map((entry) => entry.name),
+    missing: view.missing.map((entry) => entry.module),
+  })
+}
+
 /** What one build promotes: stable names by module id. */
 class PromotionPlan {
-  readonly promotions: Promotion[] = []
+  promotions: Promotion[] = []
   readonly boundaryNames: Map<string, string> = new Map()
   readonly singletonNames: Map<string, string> = new Map()
   /** The user's entries as the migration view sees them. */
@@ -134,8 +175,18 @@ class PromotionPlan {
   /** The migration summary is said once per build, not once per output. */
   migrationSaid = false
 
+  /** Takes a module back out of the plan. */
+  drop(id: string): void {
+    const name = this.boundaryNames.get(id) ?? this.singletonNames.get(id)
+    this.boundaryNames.delete(id)
+    this.singletonNames.delete(id)
+    this.promotions = this.promotions.filter((promotion) => promotion.name !== name)
+  }
+
   /** The stable name of a chunk this plan names, if any. */
-  nameOfChunk(chunk: Pick<PreRenderedChunk, 'facadeModuleId' | 'name' | 'moduleIds' | 'isDynamicEntry'>): string | undefined {
+  nameOfChunk(
+    chunk: Pick<PreRenderedChunk, 'facadeModuleId' | 'name' | 'moduleIds' | 'isDynamicEntry'>,
+  ): string | undefined {
     if (chunk.facadeModuleId !== null && chunk.isDynamicEntry) {
       const name = this.boundaryNames.get(chunk.facadeModuleId)
       if (name !== undefined) return name
@@ -164,20 +215,43 @@ function isBoundary(info: ModuleInfo): boolean {
  * backwards from the singletons keeps the cost to those ancestors.
  */
 function planPromotions(context: PluginContext, settings: PromoterSettings, entries: UserEntries): PromotionPlan {
-  const { session, include, exclude, options, promote: promoteOptions } = settings
+  const { index, include, exclude, root } = settings
   const plan = new PromotionPlan()
   const takenBy = new Map<string, string>([...entries.byName].map(([name, file]) => [name, file]))
   const entryIds = new Map<string, UserEntry>()
+  const promote = (id: string, reason: PromotionReason): void => {
+    const file = splitQuery(id).file
+    if (isVirtualId(id) || exclude?.(file) || entries.files.has(file) || entryIds.has(id)) return
+    if (plan.boundaryNames.has(id) || plan.singletonNames.has(id)) return
+    const identity = index.resolver.identify(id)
+    if (!identity) return
+    const name = stableEntryName(identity, entries.bases, root)
+    const module = displayPath(id, root)
+    const other = takenBy.get(name)
+    if (other !== undefined) {
+      // Two copies of one module (a query twin, two installs) are a duplicate the check reports
+      // with its cause, not a naming clash: neither is promoted.
+      if (isSameModule(index, other, id)) {
+        plan.drop(other)
+        return
+      }
+      context.error(new UserError(CODES.SINGLETON_PROMOTE_CLASH, promoteClash(name, module, displayPath(other, root))))
+    }
+    takenBy.set(name, id)
+    ;(reason === 'singleton' ? plan.singletonNames : plan.boundaryNames).set(id, name)
+    plan.promotions.push({ name, module, reason })
+  }
+
   const singletons: string[] = []
   const included: string[] = []
   const boundaries: string[] = []
-  const everyBoundary = promoteOptions.boundaries === 'all'
+  const everyBoundary = settings.promote.boundaries === 'all'
   for (const id of context.getModuleIds()) {
     if (isVirtualId(id)) continue
-    const file = stripQuery(id).file
+    const file = splitQuery(id).file
     const entry = entryOf(entries, file)
     if (entry && context.getModuleInfo(id)?.isEntry) entryIds.set(id, entry)
-    if (isSingletonId(id, session)) singletons.push(id)
+    if (isSingletonId(index, id)) singletons.push(id)
     else if (include && include(file)) included.push(id)
     // Only this mode reads every module's info (one native call each, once per build).
     if (everyBoundary) {
@@ -185,28 +259,6 @@ function planPromotions(context: PluginContext, settings: PromoterSettings, entr
       if (info && isBoundary(info)) boundaries.push(id)
     }
   }
-
-  const promote = (id: string, reason: PromotionReason): void => {
-    const file = stripQuery(id).file
-    if (exclude?.(file) || entryIds.has(id) || entries.files.has(file)) return
-    if (plan.boundaryNames.has(id) || plan.singletonNames.has(id)) return
-    const identity = session.resolver.identify(id)
-    if (!identity) return
-    const name = stableEntryName(identity, entries.bases, options.root)
-    const module = displayPath(id, options.root)
-    const other = takenBy.get(name)
-    if (other !== undefined) {
-      const error = Object.assign(new Error(promoteClash(name, module, displayPath(other, options.root))), {
-        code: CODES.promoteClash,
-      })
-      error.stack = ''
-      context.error(error)
-    }
-    takenBy.set(name, id)
-    ;(reason === 'singleton' ? plan.singletonNames : plan.boundaryNames).set(id, name)
-    plan.promotions.push({ name, module, reason })
-  }
-
   const reachesSingleton = new Set<string>(singletons)
   const pending = [...singletons]
   for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
@@ -224,7 +276,7 @@ function planPromotions(context: PluginContext, settings: PromoterSettings, entr
   for (const id of included) {
     if ((context.getModuleInfo(id)?.dynamicImporters.length ?? 0) > 0) promote(id, 'include')
   }
-  if (promoteOptions.singletons) for (const id of singletons) promote(id, 'singleton')
+  if (settings.promote.singletons) for (const id of singletons) promote(id, 'singleton')
   plan.promotions.sort((a, b) => a.name.localeCompare(b.name))
   plan.listed = listedEntries(context, settings, entries, entryIds, reachesSingleton)
   return plan
@@ -232,7 +284,7 @@ function planPromotions(context: PluginContext, settings: PromoterSettings, entr
 
 /** The user entry a module id loads: the same file, or the file the user named without its extension. */
 function entryOf(entries: UserEntries, file: string): UserEntry | undefined {
-  return entries.byFile.get(file) ?? entries.byFile.get(file.replace(/\.[^./\\]+$/, ''))
+  return entries.byFile.get(file) ?? entries.byFile.get(withoutExtension(file))
 }
 
 /**
@@ -246,17 +298,17 @@ function listedEntries(
   entryIds: Map<string, UserEntry>,
   reachesSingleton: ReadonlySet<string>,
 ): ListedEntry[] {
-  const { session, options, promote, include, exclude } = settings
+  const { index, root, promote, include, exclude } = settings
   const facts = [...entryIds].map(([id, entry]) => {
     const info = context.getModuleInfo(id) as ModuleInfo
-    const role: EntryRole = isSingletonId(id, session)
+    const role: EntryRole = isSingletonId(index, id)
       ? 'singleton'
       : isBoundary(info)
         ? 'boundary'
         : info.importers.length > 0
           ? 'static'
           : 'entry'
-    return { id, entry, role, importedBy: info.importers.map((importer) => displayPath(importer, options.root)) }
+    return { id, entry, role, importedBy: info.importers.map((importer) => displayPath(importer, root)) }
   })
   const handKept = new Set(facts.filter((f) => f.role === 'boundary' || f.role === 'singleton').map((f) => f.entry))
   const remaining = learnNameBases(
@@ -265,28 +317,23 @@ function listedEntries(
     promote.base,
   )
   return facts.map(({ id, entry, role, importedBy }): ListedEntry => {
-    const file = stripQuery(id).file
-    const identity = session.resolver.identify(id)
+    const file = splitQuery(id).file
+    const identity = index.resolver.identify(id)
     let skipped: string | undefined
     if (!identity) skipped = 'not a file promote can name'
     else if (exclude?.(file)) skipped = 'excluded by promote.exclude'
     else if (role === 'singleton' && !promote.singletons) skipped = 'promote.singletons is false'
-    else if (
-      role === 'boundary' &&
-      promote.boundaries !== 'all' &&
-      !reachesSingleton.has(id) &&
-      !include?.(file)
-    ) {
+    else if (role === 'boundary' && promote.boundaries !== 'all' && !reachesSingleton.has(id) && !include?.(file)) {
       skipped = "reaches no singleton: promote.boundaries: 'all' pins it"
     }
     return {
       name: entry.name,
-      module: displayPath(id, options.root),
+      module: displayPath(id, root),
       role,
       importedBy,
       promote:
         skipped === undefined && identity
-          ? { name: stableEntryName(identity, remaining, options.root) }
+          ? { name: stableEntryName(identity, remaining, root) }
           : { skipped: skipped ?? 'not a file promote can name' },
     }
   })

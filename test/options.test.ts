@@ -44,7 +44,10 @@ describe('resolveOptions', () => {
       { report: '../out.json' },
       'option `report` accepts true, false, or a relative file name inside the output folder (e.g. "singleton-report.json"); got "../out.json".',
     ],
-    [{ promote: 'yes' }, 'option `promote` accepts true, false, or { include, exclude, singletons, boundaries, base }; got "yes".'],
+    [
+      { promote: 'yes' },
+      'option `promote` accepts true, false, or { include, exclude, singletons, boundaries, base }; got "yes".',
+    ],
     [{ promote: { singletons: 'no' } }, 'option `promote.singletons` accepts true or false; got "no".'],
     [
       { promote: { incude: '**' } },

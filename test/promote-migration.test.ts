@@ -173,7 +173,11 @@ describe('the migration view (rolldown API, report field and warning)', () => {
     const dropped = ['agents/auth-profiles.runtime', 'commands/status.summary.runtime']
     const { field, warnings } = await migrationOf('view-partial', without(FULL, dropped), true)
     const view = field as MigrationField
-    expect(view.covered).toEqual(REACHES_SINGLETON.filter((n) => !dropped.includes(n)).map(entry).sort(byName))
+    expect(view.covered).toEqual(
+      REACHES_SINGLETON.filter((n) => !dropped.includes(n))
+        .map(entry)
+        .sort(byName),
+    )
     expect(view.kept).toEqual(
       REACHES_NONE.filter((n) => !dropped.includes(n))
         .map((name) => ({ ...entry(name), why: "reaches no singleton: promote.boundaries: 'all' pins it" }))
@@ -184,7 +188,10 @@ describe('the migration view (rolldown API, report field and warning)', () => {
       [{ ...entry('agents/auth-profiles.runtime'), reason: 'runtime boundary' }, ...SINGLETON_PROMOTIONS].sort(byName),
     )
     expect(view.missing).toEqual([
-      { module: 'src/commands/status.summary.runtime.ts', fileName: expect.stringMatching(/^chunks\/status\.summary\.runtime-[\w-]+\.mjs$/) },
+      {
+        module: 'src/commands/status.summary.runtime.ts',
+        fileName: expect.stringMatching(/^chunks\/status\.summary\.runtime-[\w-]+\.mjs$/),
+      },
     ])
     expect(warnings).toHaveLength(1)
     expect(warnings[0]?.message).toContain(

@@ -75,7 +75,9 @@ const seen = (await main.lazyRead('key')) === 42
 console.log(JSON.stringify({ evaluations: globalThis.__evaluations.state, seen }))
 `
 
-function reportOf(dir: string): { findings: { code: string; severity: string; module: string; sharedState?: string }[] } {
+function reportOf(dir: string): {
+  findings: { code: string; severity: string; module: string; sharedState?: string }[]
+} {
   return JSON.parse(fs.readFileSync(path.join(dir, 'dist/singleton-report.json'), 'utf8'))
 }
 
@@ -139,7 +141,8 @@ export async function lazyRead(key) { return (await import('./reader.runtime.js'
         inputOptions: { resolve: { symlinks: false } },
       })
       expect(result.errorCode).toBe(seen ? undefined : code)
-      if (seen) expect(reportOf(dir).findings.map((finding) => [finding.code, finding.severity])).toEqual([[code, 'info']])
+      if (seen)
+        expect(reportOf(dir).findings.map((finding) => [finding.code, finding.severity])).toEqual([[code, 'info']])
       expect(await execute<Truth>(dir, probe('main.js'))).toEqual({ evaluations: 2, seen })
     },
   )
@@ -165,13 +168,29 @@ describe('sharedStateOf: what counts as state shared through a process-wide slot
   it.each([
     ['a slot filled with ??=', `export const s = (globalThis[Symbol.for('k')] ??= new Map())`, true],
     ['a slot under a const key', `const K = Symbol.for('k')\nexport const s = (globalThis[K] ||= new Set())`, true],
-    ['a slot filled by a statement', `globalThis[Symbol.for('k')] ??= new Map()\nexport const get = () => globalThis[Symbol.for('k')]`, true],
-    ['TypeScript wrappers', `export const s = ((globalThis as any)[Symbol.for('k')] ??= new Map()) as Map<string, number>`, true],
+    [
+      'a slot filled by a statement',
+      `globalThis[Symbol.for('k')] ??= new Map()\nexport const get = () => globalThis[Symbol.for('k')]`,
+      true,
+    ],
+    [
+      'TypeScript wrappers',
+      `export const s = ((globalThis as any)[Symbol.for('k')] ??= new Map()) as Map<string, number>`,
+      true,
+    ],
     ['a plain Map', `export const s = new Map()`, false],
-    ['a slot beside a plain Map', `export const s = (globalThis[Symbol.for('k')] ??= new Map())\nexport const t = new Map()`, false],
+    [
+      'a slot beside a plain Map',
+      `export const s = (globalThis[Symbol.for('k')] ??= new Map())\nexport const t = new Map()`,
+      false,
+    ],
     ['a slot beside a let', `export const s = (globalThis[Symbol.for('k')] ??= new Map())\nexport let n = 0`, false],
     ['a per-copy Symbol()', `export const s = (globalThis[Symbol('k')] ??= new Map())`, false],
-    ['a class with static state', `export const s = (globalThis[Symbol.for('k')] ??= new Map())\nexport class A { static n = 0 }`, false],
+    [
+      'a class with static state',
+      `export const s = (globalThis[Symbol.for('k')] ??= new Map())\nexport class A { static n = 0 }`,
+      false,
+    ],
   ])('%s', (_, code, shared) => {
     expect(sharedStateOf(code, 'module.ts').shared).toBe(shared)
   })

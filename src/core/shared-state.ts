@@ -151,8 +151,7 @@ function slotReference(node: Node, symbolKeys: Map<string, string>): string | un
   const object = unwrap(expression.object as Node)
   if (object.type !== 'Identifier' || !PROCESS_WIDE.has(object.name as string)) return undefined
   const property = unwrap(expression.property as Node)
-  const key =
-    property.type === 'Identifier' ? symbolKeys.get(property.name as string) : symbolForKey(property)
+  const key = property.type === 'Identifier' ? symbolKeys.get(property.name as string) : symbolForKey(property)
   return key === undefined ? undefined : `${object.name as string}[Symbol.for(${JSON.stringify(key)})]`
 }
 

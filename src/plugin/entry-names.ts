@@ -86,7 +86,12 @@ function baseTaughtBy(entry: UserEntry): string | undefined {
   const file = withoutExtension(toPosix(entry.file))
   if (name === '' || name.startsWith('/') || name.split('/').includes('..')) return undefined
   if (!file.endsWith(`/${name}`)) return undefined
-  return file.slice(0, -(name.length + 1)).split('/').join(path.sep) || path.sep
+  return (
+    file
+      .slice(0, -(name.length + 1))
+      .split('/')
+      .join(path.sep) || path.sep
+  )
 }
 
 /** The first folder of `file` below `cwd` (`src` for `<cwd>/src/a/b.ts`); '' for files directly in it. */

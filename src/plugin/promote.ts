@@ -9,13 +9,7 @@ import type {
   PreRenderedChunk,
 } from 'rolldown'
 import { UserError } from '../core/errors.ts'
-import {
-  CODES,
-  PLUGIN_NAME,
-  promoteClash,
-  promotedEntryMap,
-  promoteMigrationSummary,
-} from '../core/messages.ts'
+import { CODES, PLUGIN_NAME, promoteClash, promotedEntryMap, promoteMigrationSummary } from '../core/messages.ts'
 import {
   migrationNeedsAttention,
   migrationView,
@@ -26,13 +20,7 @@ import {
 import { displayPath, isVirtualId, splitQuery, withoutExtension } from '../core/paths.ts'
 import type { SingletonIndex } from '../core/singleton-index.ts'
 import type { Pattern, Promotion, PromotionReason } from '../core/types.ts'
-import {
-  learnNameBases,
-  stableEntryName,
-  userEntries,
-  type UserEntries,
-  type UserEntry,
-} from './entry-names.ts'
+import { learnNameBases, stableEntryName, userEntries, type UserEntries, type UserEntry } from './entry-names.ts'
 import type { Ledger } from './ledger.ts'
 import { entryIdsOf, outputInfoOf, realmOf } from './output-info.ts'
 

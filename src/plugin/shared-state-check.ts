@@ -1,10 +1,5 @@
 import fs from 'node:fs'
-import {
-  sharedAcrossCopies,
-  sharedAcrossFiles,
-  sharedStateOf,
-  type SharedStateVerdict,
-} from '../core/shared-state.ts'
+import { sharedAcrossCopies, sharedAcrossFiles, sharedStateOf, type SharedStateVerdict } from '../core/shared-state.ts'
 import type { OutputMap } from '../core/types.ts'
 
 /**
@@ -31,7 +26,12 @@ export function sharedStateOfCopies(key: string, outputs: readonly OutputMap[]):
       }
     }
     if (dir === undefined || files.size === 0) {
-      return { shared: false, reason: 'the files of one of its installs are not known here', slots: [], holdsState: true }
+      return {
+        shared: false,
+        reason: 'the files of one of its installs are not known here',
+        slots: [],
+        holdsState: true,
+      }
     }
     return sharedAcrossFiles([...files].map(verdictOf))
   })

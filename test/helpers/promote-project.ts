@@ -139,7 +139,8 @@ ${Object.keys(SINGLETONS)
 export const providerCount: number = providers.length
 `
   for (const name of PLAIN_SRC_ENTRIES.filter((n) => n !== 'index')) {
-    files[fileOf(name)] = `import { format } from '${relative(fileOf(name), 'src/shared/format.ts')}'\nexport const describe = (): string => format(${JSON.stringify(name)})\n`
+    files[fileOf(name)] =
+      `import { format } from '${relative(fileOf(name), 'src/shared/format.ts')}'\nexport const describe = (): string => format(${JSON.stringify(name)})\n`
   }
   for (const extension of EXTENSIONS) {
     const own = BOUNDARY_NAMES.filter((name) => name.startsWith(`extensions/${extension}/`))
@@ -152,7 +153,11 @@ ${own.map((name) => `  ${JSON.stringify(name)}: () => import('./${name.split('/'
 }
 
 /** The project around the sources: package.json, tsconfig, and the tsdown config with `entries` and `guard`. */
-export function project(entries: Record<string, string>, guard: string | undefined, pluginImport: string): FixtureFiles {
+export function project(
+  entries: Record<string, string>,
+  guard: string | undefined,
+  pluginImport: string,
+): FixtureFiles {
   const plugins = guard === undefined ? '[]' : `[singletonGuard(${guard})]`
   return {
     'package.json': JSON.stringify({ name: 'gateway-app', version: '1.0.0', type: 'module' }),
@@ -249,5 +254,3 @@ export function startHost(dir: string, script: string): { ready: Promise<HostRep
     },
   }
 }
-
-

@@ -78,7 +78,8 @@ export function mapOutput(request: MapRequest): MappedOutput {
       const identity = index.resolver.identify(id)
       if (!identity) continue
       for (const declaration of declarations) matchedLabels.add(declaration.label)
-      for (const unit of index.record(identity, declarations)) place(unit, chunk, identity, undefined)
+      const { units: declaredUnits, builtFrom } = index.record(identity, declarations)
+      for (const unit of declaredUnits) place(unit, chunk, identity, builtFrom)
       declared.add(id)
     }
   }

@@ -94,7 +94,8 @@ export function normaliseTarget(target: string): string {
 
 /**
  * The export subpath (`.`, `./store`) that loads `fileSubpath` under some condition, or, for a
- * package without `exports`, `.` when `main`/`module` names it. Wildcard entries (`./*`) count.
+ * package without `exports`, the subpath Node would load it by (`.` for `main`/`module`).
+ * Wildcard entries (`./*`) count.
  */
 export function exportSubpathOf(
   exportsField: unknown,
@@ -104,8 +105,10 @@ export function exportSubpathOf(
   const entries = exportEntries(exportsField)
   let problem: string | undefined
   if (entries.length === 0) {
-    const main = mainFields.some((field) => sameModuleFile(normaliseTarget(field), fileSubpath))
-    return { subpath: main ? '.' : undefined, problem }
+    // Without `exports`, `pkg/store` loads `store.js` (or `store/index.js`): the subpath is the file's.
+    if (mainFields.some((field) => sameModuleFile(normaliseTarget(field), fileSubpath)))
+      return { subpath: '.', problem }
+    return { subpath: `./${fileSubpath.replace(/\.(?:[cm]?js|json)$/, '').replace(/\/index$/, '')}`, problem }
   }
   for (const [key, value] of entries) {
     const found = exportTargets(value)

@@ -14,6 +14,8 @@ interface CompiledPattern {
   matches: (identity: ModuleIdentity) => boolean
   /** An external import the pattern names: not bundled, so one instance at run time, but matched. */
   matchesExternal: (specifier: string) => boolean
+  /** The module key every match shares, for patterns that name one module of a package. */
+  key?: string
   /**
    * A quick test on a file path that lets through at least every module the pattern declares:
    * plain string work, run for each module id of an output before anything costlier.
@@ -51,7 +53,9 @@ export class SingletonMatcher {
   match(identity: ModuleIdentity): Declaration[] {
     const found: Declaration[] = []
     for (const pattern of this.patterns) {
-      if (pattern.matches(identity)) found.push({ label: pattern.label, scope: pattern.scope })
+      if (!pattern.matches(identity)) continue
+      const { label, scope, key } = pattern
+      found.push(key === undefined ? { label, scope } : { label, scope, key })
     }
     return found
   }
@@ -142,6 +146,7 @@ function compilePackage(label: string, specifier: string, root: string): Compile
   return {
     label,
     scope: subpath === '' ? 'package' : 'module',
+    ...(subpath === '' ? {} : { key: `package:${name}/./${subpath}` }),
     mayMatch: (file) =>
       file.includes(installedSegment) || (workspaceFolder !== undefined && file.startsWith(workspaceFolder)),
     matchesExternal: (imported) => imported === specifier || (subpath === '' && imported.startsWith(`${name}/`)),

@@ -84,9 +84,19 @@ export class SingletonIndex {
     return marked ? [...found, MARKER] : found
   }
 
-  /** Remembers a declared singleton, so its twins are recognised here and in later outputs. */
-  record(identity: ModuleIdentity, declarations: readonly Declaration[]): Unit[] {
-    const units = unitsOf(identity, declarations)
+  /**
+   * Remembers a declared singleton, so its twins are recognised here and in later outputs. A
+   * built file of a workspace package whose source map names declared sources of that package
+   * counts as a copy of those sources.
+   */
+  record(
+    identity: ModuleIdentity,
+    declarations: readonly Declaration[],
+  ): { units: Unit[]; builtFrom: string | undefined } {
+    const sources = this.#declaredSourcesOf(identity)
+    const builtFrom = sources[0]?.realpath
+    const units =
+      sources.length > 0 ? sources.flatMap((source) => unitsOf(source, declarations)) : unitsOf(identity, declarations)
     for (const unit of units) {
       let known = this.#known.get(unit.key)
       if (!known) {
@@ -108,7 +118,20 @@ export class SingletonIndex {
         if (!this.#builtSingletons.has(source)) this.#builtSingletons.set(source, units)
       }
     }
-    return units
+    return { units, builtFrom }
+  }
+
+  /** Sources of a built file of a workspace package that are declared singletons of that package too. */
+  #declaredSourcesOf(identity: ModuleIdentity): ModuleIdentity[] {
+    const pkg = identity.package
+    if (!pkg || pkg.dir.includes(`${path.sep}node_modules${path.sep}`)) return []
+    const found: ModuleIdentity[] = []
+    for (const source of sourcesOfBuiltFile(identity.realpath)) {
+      if (source === identity.realpath || !source.startsWith(pkg.dir + path.sep)) continue
+      const origin = this.resolver.identify(source)
+      if (origin && (this.markedIds.has(source) || this.matcher.match(origin).length > 0)) found.push(origin)
+    }
+    return found
   }
 
   /** The cheap test: may `id` be a twin of a singleton met so far? */
@@ -174,7 +197,9 @@ export function unitsOf(identity: ModuleIdentity, declarations: readonly Declara
   const moduleScope = declarations.some((declaration) => declaration.scope === 'module')
   const packageScope = declarations.some((declaration) => declaration.scope === 'package')
   const units: Unit[] = []
-  if (moduleScope || !identity.package) units.push({ key: identity.key, scope: 'module' })
+  const named = declarations.find((declaration) => declaration.key !== undefined)?.key
+  if (named !== undefined) units.push({ key: named, scope: 'module' })
+  else if (moduleScope || !identity.package) units.push({ key: identity.key, scope: 'module' })
   else units.push({ key: identity.installKey, scope: 'install' })
   if (packageScope && identity.package) units.push({ key: packageKey(identity.package.name), scope: 'package' })
   return units

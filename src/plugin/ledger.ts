@@ -48,6 +48,10 @@ export class Ledger {
     return this.#failedBuilds
   }
 
+  get expectedOutputs(): number {
+    return this.#expectedOutputs
+  }
+
   outputs(): OutputMap[] {
     return [...this.#outputs.values()]
   }

@@ -162,6 +162,39 @@ describe("boundaries: 'all' names what rolldown really splits", () => {
   })
 })
 
+describe("boundaries: 'all': clashes found while naming chunks", () => {
+  it('fails with both sources named when two boundaries that reach no singleton map to one name', async () => {
+    const dir = writeFixture('late-clash', {
+      ...TWO_ROOTS,
+      'src/agents/auth.runtime.js': `export const token = 'other'\n`,
+      'src/index.ts': `export const auth = () => import('./agents/auth.runtime.ts')\nexport const other = () => import('./agents/auth.runtime.js')\n`,
+    })
+    const result = await build(dir, {
+      input: { index: 'src/index.ts' },
+      guard: { promote: { boundaries: 'all' } },
+      outputs: OUTPUT,
+    })
+    expect(result.errorCode).toBe('SINGLETON_PROMOTE_CLASH')
+    expect(result.error).toMatch(
+      /cannot promote src\/agents\/auth\.runtime\.(ts|js) to the entry name "agents\/auth\.runtime": src\/agents\/auth\.runtime\.(js|ts) already has that name/,
+    )
+    expect(result.error).not.toMatch(/^\s+at /m)
+  })
+
+  it("fails when a boundary's name is already one of the user's entries", async () => {
+    const dir = writeFixture('late-clash-entry', { ...TWO_ROOTS, 'src/other.ts': 'export const other = 1\n' })
+    const result = await build(dir, {
+      input: { index: 'src/index.ts', 'agents/auth.runtime': 'src/other.ts' },
+      guard: { promote: { boundaries: 'all' } },
+      outputs: OUTPUT,
+    })
+    expect(result.errorCode).toBe('SINGLETON_PROMOTE_CLASH')
+    expect(result.error).toContain(
+      'cannot promote src/agents/auth.runtime.ts to the entry name "agents/auth.runtime": src/other.ts already has that name',
+    )
+  })
+})
+
 describe('promote.base and promote.boundaries options', () => {
   it.each([
     [{ promote: { boundaries: 'some' } }, "option `promote.boundaries` accepts 'singletons' or 'all'; got \"some\"."],

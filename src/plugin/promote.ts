@@ -93,6 +93,7 @@ function buildPromoter(settings: PromoterSettings): Plugin {
       return withPromotedChunks(output, () => plan)
     },
     generateBundle(outputOptions, bundle) {
+      if (plan.clash !== undefined) this.error(new UserError(CODES.SINGLETON_PROMOTE_CLASH, plan.clash))
       const promotions: Promotion[] = []
       const unpinned: { module: string; fileName: string }[] = []
       const byName = new Map(plan.promotions.map((promotion) => [promotion.name, promotion]))
@@ -162,6 +163,10 @@ class PromotionPlan {
   listed: ListedEntry[] = []
   /** The migration summary is said once per build, not once per output. */
   migrationSaid = false
+  /** Names a dynamic entry met at naming time (`boundaries: 'all'`), so no module's info is read ahead. */
+  nameLate: ((id: string) => void) | undefined
+  /** A clash met at naming time, reported once the output is generated. */
+  clash: string | undefined
 
   /** Takes a module back out of the plan. */
   drop(id: string): void {
@@ -176,6 +181,7 @@ class PromotionPlan {
     chunk: Pick<PreRenderedChunk, 'facadeModuleId' | 'name' | 'moduleIds' | 'isDynamicEntry'>,
   ): string | undefined {
     if (chunk.facadeModuleId !== null && chunk.isDynamicEntry) {
+      if (!this.boundaryNames.has(chunk.facadeModuleId)) this.nameLate?.(chunk.facadeModuleId)
       const name = this.boundaryNames.get(chunk.facadeModuleId)
       if (name !== undefined) return name
     }
@@ -207,33 +213,38 @@ function planPromotions(context: PluginContext, settings: PromoterSettings, entr
   const plan = new PromotionPlan()
   const takenBy = new Map<string, string>([...entries.byName].map(([name, file]) => [name, file]))
   const entryIds = new Map<string, UserEntry>()
-  const promote = (id: string, reason: PromotionReason): void => {
+  /** Adds `id` to the plan; returns the clash message when its name is taken. */
+  const name = (id: string, reason: PromotionReason, late: boolean): string | undefined => {
     const file = splitQuery(id).file
-    if (isVirtualId(id) || exclude?.(file) || entries.files.has(file) || entryIds.has(id)) return
-    if (plan.boundaryNames.has(id) || plan.singletonNames.has(id)) return
+    if (isVirtualId(id) || exclude?.(file) || entries.files.has(file) || entryIds.has(id)) return undefined
+    if (plan.boundaryNames.has(id) || plan.singletonNames.has(id)) return undefined
     const identity = index.resolver.identify(id)
-    if (!identity) return
-    const name = stableEntryName(identity, entries.bases, root)
+    if (!identity) return undefined
+    const stable = stableEntryName(identity, entries.bases, root)
     const module = displayPath(id, root)
-    const other = takenBy.get(name)
+    const other = takenBy.get(stable)
     if (other !== undefined) {
       // Two copies of one module (a query twin, two installs) are a duplicate the check reports
-      // with its cause, not a naming clash: neither is promoted.
+      // with its cause, not a naming clash: neither is promoted (at naming time, the one named
+      // first keeps its file name).
       if (isSameModule(index, other, id)) {
-        plan.drop(other)
-        return
+        if (!late) plan.drop(other)
+        return undefined
       }
-      context.error(new UserError(CODES.SINGLETON_PROMOTE_CLASH, promoteClash(name, module, displayPath(other, root))))
+      return promoteClash(stable, module, displayPath(other, root))
     }
-    takenBy.set(name, id)
-    ;(reason === 'singleton' ? plan.singletonNames : plan.boundaryNames).set(id, name)
-    plan.promotions.push({ name, module, reason })
+    takenBy.set(stable, id)
+    ;(reason === 'singleton' ? plan.singletonNames : plan.boundaryNames).set(id, stable)
+    plan.promotions.push({ name: stable, module, reason })
+    return undefined
+  }
+  const promote = (id: string, reason: PromotionReason): void => {
+    const clash = name(id, reason, false)
+    if (clash !== undefined) context.error(new UserError(CODES.SINGLETON_PROMOTE_CLASH, clash))
   }
 
   const singletons: string[] = []
   const included: string[] = []
-  const boundaries: string[] = []
-  const everyBoundary = settings.promote.boundaries === 'all'
   for (const id of context.getModuleIds()) {
     if (isVirtualId(id)) continue
     const file = splitQuery(id).file
@@ -241,11 +252,6 @@ function planPromotions(context: PluginContext, settings: PromoterSettings, entr
     if (entry && context.getModuleInfo(id)?.isEntry) entryIds.set(id, entry)
     if (isSingletonId(index, id)) singletons.push(id)
     else if (include && include(file)) included.push(id)
-    // Only this mode reads every module's info (one native call each, once per build).
-    if (everyBoundary) {
-      const info = context.getModuleInfo(id)
-      if (info && isBoundary(info)) boundaries.push(id)
-    }
   }
   const reachesSingleton = new Set<string>(singletons)
   const pending = [...singletons]
@@ -260,7 +266,12 @@ function planPromotions(context: PluginContext, settings: PromoterSettings, entr
       }
     }
   }
-  for (const id of boundaries) promote(id, 'runtime boundary')
+  if (settings.promote.boundaries === 'all') {
+    // Every other boundary is named when rolldown names its chunk: cost per chunk, not per module.
+    plan.nameLate = (id) => {
+      plan.clash ??= name(id, 'runtime boundary', true)
+    }
+  }
   for (const id of included) {
     if ((context.getModuleInfo(id)?.dynamicImporters.length ?? 0) > 0) promote(id, 'include')
   }

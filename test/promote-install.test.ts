@@ -160,7 +160,7 @@ describe('the packed plugin installs beside the versions projects pin', () => {
     // A tsdown release whose own dependencies the registry cannot serve (E404) cannot install
     // anywhere; the next older one is tried. A peer conflict (ERESOLVE) fails the test at once.
     const skipped: string[] = []
-    for (const tsdown of (await listed('tsdown', peers.tsdown)).reverse().slice(0, 5)) {
+    for (const tsdown of (await listed('tsdown', peers.tsdown)).toReversed().slice(0, 5)) {
       const attempt = await install(`newest-${tsdown}`, {
         rolldown,
         tsdown,

@@ -114,7 +114,7 @@ describe('promote replaces a hand-kept list of 40 entries (tsdown CLI)', () => {
     const lines = result.output.split('\n').filter((line) => line.includes('SINGLETON_PROMOTE_MIGRATION'))
     expect(lines).toHaveLength(1)
     expect(lines[0]).toContain(
-      `SINGLETON_PROMOTE_MIGRATION: your entry list vs promote: 19 entries promote now pins under the same name, safe to delete (agents/auth-profiles.runtime, agents/model-catalog.runtime, auto-reply/reply/agent-runner.runtime, auto-reply/reply/followup-runner.runtime, auto-reply/reply/summarizer.runtime and 14 more); 1 listed entry is imported statically, not a runtime boundary (${STATIC_RUNTIME_ENTRY}); 3 boundaries the list misses promote pins.`,
+      `SINGLETON_PROMOTE_MIGRATION: your entry list vs promote: 19 entries promote now pins under the same name, safe to delete (agents/auth-profiles.runtime, agents/model-catalog.runtime, auto-reply/reply/agent-runner.runtime, auto-reply/reply/followup-runner.runtime, auto-reply/reply/summarizer.runtime and 14 more); 1 listed entry is imported statically, not a runtime boundary (${STATIC_RUNTIME_ENTRY}); promote also pins 3 modules the list lacks.`,
     )
     expect(result.output).not.toContain('SINGLETON_PROMOTED')
   })

@@ -164,6 +164,48 @@ export async function lazyRead(key) { return (await import('./reader.runtime.js'
   })
 })
 
+describe('the dual package hazard, fixed the way the plugin suggests', () => {
+  const config = (formats: string) =>
+    `import { defineConfig } from 'tsdown'\n${importPlugin}\nexport default defineConfig({ entry: { main: 'src/main.ts' }, format: ['esm', 'cjs'], plugins: [singletonGuard({ singletons: 'src/state.ts', formats: ${formats} })] })\n`
+  const files = (state: string): FixtureFiles => ({
+    'package.json': JSON.stringify({ name: 'app', version: '1.0.0', type: 'module' }),
+    'tsconfig.json': '{}',
+    'src/state.ts': state,
+    'src/main.ts': `import { store } from './state.ts'\nexport const write = (key: string, value: unknown): void => void store.set(key, value)\nexport const read = (key: string): unknown => store.get(key)\n`,
+    'tsdown.config.ts': config("'error'"),
+  })
+  const PROBE = `import { createRequire } from 'node:module'
+const esm = await import('./dist/main.mjs')
+const cjs = createRequire(import.meta.url)('./dist/main.cjs')
+esm.write('key', 42)
+console.log(JSON.stringify({ seen: cjs.read('key') === 42 }))
+`
+
+  it('esm + cjs of a module whose state is on globalThis[Symbol.for]: information, and one state when executed', async () => {
+    const dir = writeFixture(
+      'dual-shared',
+      files(
+        `export const store: Map<string, unknown> = ((globalThis as any)[Symbol.for('app.state')] ??= new Map())\n`,
+      ),
+    )
+    const result = await runTsdown(dir)
+    expect(result.exitCode, result.output).toBe(0)
+    expect(result.output).toContain('SINGLETON_COPIES_SHARE_STATE: src/state.ts has 2 copies, but they share one state')
+    expect(await execute<{ seen: boolean }>(dir, PROBE)).toEqual({ seen: true })
+  })
+
+  it('the same with a plain Map: formats: error fails, and the executed formats do not share', async () => {
+    const dir = writeFixture('dual-plain', files(`export const store: Map<string, unknown> = new Map()\n`))
+    const result = await runTsdown(dir)
+    expect(result.exitCode).not.toBe(0)
+    expect(result.output).toContain('SINGLETON_DUPLICATED_ACROSS_OUTPUTS')
+    // The failed build wrote nothing the probe could load: build the same bytes with a warning.
+    fs.writeFileSync(path.join(dir, 'tsdown.config.ts'), config("'warn'"))
+    expect((await runTsdown(dir)).exitCode).toBe(0)
+    expect(await execute<{ seen: boolean }>(dir, PROBE)).toEqual({ seen: false })
+  })
+})
+
 describe('sharedStateOf: what counts as state shared through a process-wide slot', () => {
   it.each([
     ['a slot filled with ??=', `export const s = (globalThis[Symbol.for('k')] ??= new Map())`, true],

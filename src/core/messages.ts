@@ -151,6 +151,6 @@ export function promoteMigrationSummary(parts: {
       `${count(parts.kept.length, 'listed boundary', 'listed boundaries')} promote does not cover: keep (${some(parts.kept)})`,
     )
   if (parts.addedByPromote.length > 0)
-    said.push(`${count(parts.addedByPromote.length, 'boundary', 'boundaries')} the list misses promote pins`)
+    said.push(`promote also pins ${count(parts.addedByPromote.length, 'module', 'modules')} the list lacks`)
   return `${CODES.SINGLETON_PROMOTE_MIGRATION}: your entry list vs promote: ${said.join('; ')}. Every name: the report's "migration" field (option report: true).`
 }

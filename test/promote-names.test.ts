@@ -162,6 +162,35 @@ describe("boundaries: 'all' names what rolldown really splits", () => {
   })
 })
 
+describe('the migration view keeps what promote would name differently', () => {
+  it('a listed boundary under a name of its own is kept, with the name promote would give it', async () => {
+    const dir = writeFixture('migration-other-name', TWO_ROOTS)
+    const result = await build(dir, {
+      input: { index: 'src/index.ts', 'lazy/auth': 'src/agents/auth.runtime.ts' },
+      guard: { promote: { boundaries: 'all' }, report: true },
+      outputs: OUTPUT,
+    })
+    expect(result.error).toBeUndefined()
+    const report = JSON.parse(fs.readFileSync(path.join(dir, 'dist/singleton-report.json'), 'utf8'))
+    expect(report.migration).toEqual({
+      covered: [],
+      kept: [
+        {
+          name: 'lazy/auth',
+          module: 'src/agents/auth.runtime.ts',
+          why: 'promote would name it "agents/auth.runtime"; set promote.base, or keep the entry',
+        },
+      ],
+      notBoundaries: [],
+      addedByPromote: [],
+      missing: [],
+    })
+    // Nothing to delete and nothing stranding: information, not a warning.
+    expect(result.warnings).toEqual([])
+    expect(result.files[0]).toEqual(['index.mjs', 'lazy/auth.mjs', 'singleton-report.json'])
+  })
+})
+
 describe("boundaries: 'all': clashes found while naming chunks", () => {
   it('fails with both sources named when two boundaries that reach no singleton map to one name', async () => {
     const dir = writeFixture('late-clash', {

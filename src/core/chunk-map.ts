@@ -17,7 +17,7 @@ const DECLARATION_FILE = /\.d\.[cm]?ts$/
 /** rolldown's shared-chunk registry throws this text; it survives minification. */
 const SHARED_REGISTRY_MARK = 'was not registered before it was required'
 
-export interface MapRequest {
+interface MapRequest {
   chunks: readonly ChunkInput[]
   output: OutputInfo
   index: SingletonIndex
@@ -27,7 +27,7 @@ export interface MapRequest {
   keepChunks: boolean
 }
 
-export interface MappedOutput {
+interface MappedOutput {
   map: OutputMap
   /** Every chunk, only when `keepChunks`. */
   chunks: ChunkRecord[]

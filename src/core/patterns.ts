@@ -1,8 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import picomatch from 'picomatch'
-import { exportEntries, exportTargets, normaliseTarget } from './manifest.ts'
-import { splitQuery } from './paths.ts'
+import { exportEntries, exportTargets, normaliseTarget, readManifest } from './manifest.ts'
+import { splitQuery, toPosix } from './paths.ts'
 import type { Declaration, DeclarationScope, ModuleIdentity, PackageInfo, Pattern } from './types.ts'
 
 export const MARKER_LABEL = '// @singleton'
@@ -143,12 +143,20 @@ function compilePackage(label: string, specifier: string, root: string): Compile
     linked = undefined
   }
   const workspaceFolder = linked && !linked.includes(installedSegment) ? linked + path.sep : undefined
+  // The install the root resolves usually holds hundreds of modules: its files for the subpath are
+  // known from its manifest, so only those pass the quick test. Other installs pass whole.
+  const rootInstall = linked && !workspaceFolder && subpath !== '' ? linked + path.sep : undefined
+  const rootFiles = rootInstall ? filesOfInstall(rootInstall, subpath) : undefined
+  const inPackage = (file: string) =>
+    file.includes(installedSegment) &&
+    (rootInstall === undefined ||
+      !file.startsWith(rootInstall) ||
+      rootFiles!.has(toPosix(file.slice(rootInstall.length))))
   return {
     label,
     scope: subpath === '' ? 'package' : 'module',
     ...(subpath === '' ? {} : { key: `package:${name}/./${subpath}` }),
-    mayMatch: (file) =>
-      file.includes(installedSegment) || (workspaceFolder !== undefined && file.startsWith(workspaceFolder)),
+    mayMatch: (file) => inPackage(file) || (workspaceFolder !== undefined && file.startsWith(workspaceFolder)),
     matchesExternal: (imported) => imported === specifier || (subpath === '' && imported.startsWith(`${name}/`)),
     matches: (m) => {
       if (!m.package || m.package.name !== name || m.subpath === undefined) return false
@@ -176,7 +184,8 @@ function subpathFiles(pkg: PackageInfo, subpath: string): Set<string> {
   return files
 }
 
-/** The file part of an id, for the quick tests. */
-export function fileOfId(id: string): string {
-  return id.includes('?') || id.includes('#') ? splitQuery(id).file : id
+function filesOfInstall(dir: string, subpath: string): Set<string> {
+  const read = readManifest(path.join(dir, 'package.json'))
+  const exportsField = read.status === 'ok' ? read.manifest.exports : undefined
+  return subpathFiles({ exports: exportsField } as PackageInfo, subpath)
 }

@@ -21,7 +21,7 @@ import type { Ledger } from './ledger.ts'
 import { chunksOf, entryIdsOf, outputInfoOf, realmOf } from './output-info.ts'
 import { sharedStateOfCopies } from './shared-state-check.ts'
 
-export interface CheckSettings extends Modes {
+interface CheckSettings extends Modes {
   report: string | false
 }
 

@@ -19,6 +19,9 @@ ${COUNT_EVALUATION}export const recent = store
 export const store = process[KEY] ?? (process[KEY] = new Map())
 ${COUNT_EVALUATION}export const recent = store
 `,
+  commonJsSlot: `const store = (globalThis[Symbol.for('registry-lib.store')] ??= new Map())
+${COUNT_EVALUATION}module.exports = { store, recent: store }
+`,
   plainMap: `${statefulModule()}export const recent = store\n`,
   slotBesidePlainMap: `export const store = (globalThis[Symbol.for('registry-lib.store')] ??= new Map())
 export const recent = new Map()
@@ -36,7 +39,12 @@ type Variant = keyof typeof VARIANTS
  */
 function project(variant: Variant, extra: FixtureFiles = {}): FixtureFiles {
   const registry = (version: string) => ({
-    'package.json': JSON.stringify({ name: 'registry-lib', version, type: 'module', exports: './index.js' }),
+    'package.json': JSON.stringify({
+      name: 'registry-lib',
+      version,
+      type: variant === 'commonJsSlot' ? 'commonjs' : 'module',
+      exports: './index.js',
+    }),
     'index.js': VARIANTS[variant],
     'recent.js': 'export const recent = new Map()\n',
   })
@@ -82,7 +90,7 @@ function reportOf(dir: string): {
 }
 
 describe('copies that keep their state on globalThis[Symbol.for(...)]', () => {
-  it.each(['globalSlot', 'processSlot'] as const)(
+  it.each(['globalSlot', 'processSlot', 'commonJsSlot'] as const)(
     '%s: two copies run, share one state, and the plugin reports information, not an error',
     async (variant) => {
       const dir = writeFixture(`shared-${variant}`, project(variant))
@@ -97,7 +105,7 @@ describe('copies that keep their state on globalThis[Symbol.for(...)]', () => {
       expect(truth).toEqual({ evaluations: 2, seen: true })
       const [finding, ...others] = reportOf(dir).findings
       expect(others).toEqual([])
-      const slot = variant === 'globalSlot' ? 'globalThis' : 'process'
+      const slot = variant === 'processSlot' ? 'process' : 'globalThis'
       expect(finding).toMatchObject({
         code: 'SINGLETON_COPIES_SHARE_STATE',
         severity: 'info',
@@ -231,6 +239,26 @@ describe('sharedStateOf: what counts as state shared through a process-wide slot
     [
       'a class with static state',
       `export const s = (globalThis[Symbol.for('k')] ??= new Map())\nexport class A { static n = 0 }`,
+      false,
+    ],
+    [
+      'CommonJS: module.exports = slot',
+      `const { format } = require('node:util')\nmodule.exports = globalThis[Symbol.for('k')] ??= new Map()`,
+      true,
+    ],
+    [
+      'CommonJS: a slot beside a Map on exports',
+      `exports.store = globalThis[Symbol.for('k')] ??= new Map()\nexports.local = new Map()`,
+      false,
+    ],
+    [
+      'CommonJS: an export map of a slot binding and functions',
+      `const store = globalThis[Symbol.for('k')] ??= new Map()\nmodule.exports = { store, get: (k) => store.get(k) }`,
+      true,
+    ],
+    [
+      'CommonJS: an export map holding a new Map',
+      `const store = globalThis[Symbol.for('k')] ??= new Map()\nmodule.exports = { store, local: new Map() }`,
       false,
     ],
   ])('%s', (_, code, shared) => {

@@ -117,7 +117,7 @@ function perCopyState(statement: Node, symbolKeys: Map<string, string>, slots: S
   }
   if (inner.type === 'ExpressionStatement') {
     collectSlots(inner.expression as Node, symbolKeys, slots)
-    return undefined
+    return commonJsState(inner.expression as Node, symbolKeys)
   }
   if (statement.type === 'ExportDefaultDeclaration' && !isDeclaration(inner) && !isInert(inner)) {
     const slot = slotOf(inner, symbolKeys)
@@ -155,7 +155,7 @@ function slotReference(node: Node, symbolKeys: Map<string, string>): string | un
   return key === undefined ? undefined : `${object.name as string}[Symbol.for(${JSON.stringify(key)})]`
 }
 
-/** Slots assigned anywhere in a top-level expression statement. */
+/** Slots assigned anywhere in a top-level expression statement (`module.exports = slot` too). */
 function collectSlots(node: Node, symbolKeys: Map<string, string>, slots: Set<string>): void {
   const slot = slotOf(node, symbolKeys)
   if (slot !== undefined) {
@@ -163,9 +163,50 @@ function collectSlots(node: Node, symbolKeys: Map<string, string>, slots: Set<st
     return
   }
   const expression = unwrap(node)
+  if (expression.type === 'AssignmentExpression' && isCommonJsExport(expression.left as Node)) {
+    collectSlots(expression.right as Node, symbolKeys, slots)
+    return
+  }
   if (expression.type === 'SequenceExpression') {
     for (const item of expression.expressions as Node[]) collectSlots(item, symbolKeys, slots)
   }
+}
+
+/** State a CommonJS module creates on its exports (`exports.cache = new Map()`), described. */
+function commonJsState(node: Node, symbolKeys: Map<string, string>): string | undefined {
+  const expression = unwrap(node)
+  if (expression.type !== 'AssignmentExpression' || !isCommonJsExport(expression.left as Node)) return undefined
+  const value = expression.right as Node
+  if (slotOf(value, symbolKeys) !== undefined || isInert(value)) return undefined
+  const nested = unwrap(value)
+  if (nested.type === 'AssignmentExpression') return commonJsState(nested, symbolKeys)
+  // `module.exports = { store, get }`: the export map itself, its values are judged where declared.
+  const exportMap =
+    nested.type === 'ObjectExpression' &&
+    (nested.properties as Node[]).every(
+      (property) =>
+        property.type === 'Property' &&
+        (isInert(property.value as Node) || slotOf(property.value as Node, symbolKeys) !== undefined),
+    )
+  return exportMap ? undefined : `an export is created at module level (${describe(value)})`
+}
+
+/** `module.exports`, `module.exports.name` or `exports.name`. */
+function isCommonJsExport(node: Node): boolean {
+  const target = unwrap(node)
+  if (target.type !== 'MemberExpression') return false
+  const object = unwrap(target.object as Node)
+  const property = target.property as Node
+  if (object.type === 'Identifier' && object.name === 'module') return property.name === 'exports'
+  if (object.type === 'Identifier' && object.name === 'exports') return true
+  return isCommonJsExport(object)
+}
+
+/** `require('name')`: a module, not state of this one. */
+function isRequire(node: Node): boolean {
+  const callee = unwrap(node.callee as Node)
+  const args = node.arguments as Node[]
+  return callee.type === 'Identifier' && callee.name === 'require' && args.length === 1 && args[0]?.type === 'Literal'
 }
 
 /** `Symbol.for('key')` with a string literal: the key. */
@@ -202,7 +243,7 @@ function isInert(node: Node): boolean {
     case 'MemberExpression':
       return !expression.computed && isInert(expression.object as Node)
     case 'CallExpression':
-      return symbolForKey(expression) !== undefined
+      return symbolForKey(expression) !== undefined || isRequire(expression)
     default:
       return false
   }

@@ -24,7 +24,7 @@ export interface ListedEntry {
   promote: { name: string } | { skipped: string }
 }
 
-export interface MigrationInput {
+interface MigrationInput {
   listed: readonly ListedEntry[]
   /** Boundaries and singletons promote pinned in this build that are not entries of the list. */
   pinned: readonly { name: string; module: string; reason: string }[]

@@ -28,7 +28,7 @@ export interface UserEntries {
  * `src/` start at `src/`. A folder no named entry speaks for falls back to the entries' common
  * folder; `promote.base` overrides both.
  */
-export interface NameBases {
+interface NameBases {
   cwd: string
   byTop: Map<string, string>
   fallback: string

@@ -10,17 +10,12 @@ import type {
 } from 'rolldown'
 import { UserError } from '../core/errors.ts'
 import { CODES, PLUGIN_NAME, promoteClash, promotedEntryMap, promoteMigrationSummary } from '../core/messages.ts'
-import {
-  migrationNeedsAttention,
-  migrationView,
-  type EntryRole,
-  type ListedEntry,
-  type MigrationView,
-} from '../core/migration.ts'
+import { migrationNeedsAttention, migrationView, type ListedEntry, type MigrationView } from '../core/migration.ts'
 import { displayPath, isVirtualId, splitQuery, withoutExtension } from '../core/paths.ts'
 import type { SingletonIndex } from '../core/singleton-index.ts'
 import type { Pattern, Promotion, PromotionReason } from '../core/types.ts'
-import { learnNameBases, stableEntryName, userEntries, type UserEntries, type UserEntry } from './entry-names.ts'
+import { stableEntryName, userEntries, type UserEntries, type UserEntry } from './entry-names.ts'
+import { isBoundary, listedEntries } from './listed-entries.ts'
 import type { Ledger } from './ledger.ts'
 import { entryIdsOf, outputInfoOf, realmOf } from './output-info.ts'
 
@@ -194,16 +189,6 @@ class PromotionPlan {
 }
 
 /**
- * A runtime boundary: a module some importer loads lazily without already holding it statically
- * (`import()` of a module its own importer also imports statically moves nothing: rolldown keeps
- * it in that chunk). Whether rolldown really gives it a chunk of its own is known only at naming
- * time, where a chunk is named only if it is the boundary's dynamic entry.
- */
-function isBoundary(info: ModuleInfo): boolean {
-  return info.dynamicImporters.some((importer) => !info.importers.includes(importer))
-}
-
-/**
  * Boundaries are dynamic-import targets: all of them (`boundaries: 'all'`), or those among the
  * singletons' static ancestors (their static import closure reaches one). Walking importers
  * backwards from the singletons keeps the cost to those ancestors.
@@ -277,65 +262,24 @@ function planPromotions(context: PluginContext, settings: PromoterSettings, entr
   }
   if (settings.promote.singletons) for (const id of singletons) promote(id, 'singleton')
   plan.promotions.sort((a, b) => a.name.localeCompare(b.name))
-  plan.listed = listedEntries(context, settings, entries, entryIds, reachesSingleton)
+  plan.listed = listedEntries({
+    entryIds,
+    entries,
+    reachesSingleton,
+    root,
+    promote: settings.promote,
+    include,
+    exclude,
+    infoOf: (id) => context.getModuleInfo(id) as ModuleInfo,
+    isSingleton: (id) => isSingletonId(index, id),
+    identify: (id) => index.resolver.identify(id),
+  })
   return plan
 }
 
 /** The user entry a module id loads: the same file, or the file the user named without its extension. */
 function entryOf(entries: UserEntries, file: string): UserEntry | undefined {
   return entries.byFile.get(file) ?? entries.byFile.get(withoutExtension(file))
-}
-
-/**
- * The user's entries as the migration view needs them: what each is in the graph, and what
- * promote would do with it were the entry deleted (named from the entries that would remain).
- */
-function listedEntries(
-  context: PluginContext,
-  settings: PromoterSettings,
-  entries: UserEntries,
-  entryIds: Map<string, UserEntry>,
-  reachesSingleton: ReadonlySet<string>,
-): ListedEntry[] {
-  const { index, root, promote, include, exclude } = settings
-  const facts = [...entryIds].map(([id, entry]) => {
-    const info = context.getModuleInfo(id) as ModuleInfo
-    const role: EntryRole = isSingletonId(index, id)
-      ? 'singleton'
-      : isBoundary(info)
-        ? 'boundary'
-        : info.importers.length > 0
-          ? 'static'
-          : 'entry'
-    return { id, entry, role, importedBy: info.importers.map((importer) => displayPath(importer, root)) }
-  })
-  const handKept = new Set(facts.filter((f) => f.role === 'boundary' || f.role === 'singleton').map((f) => f.entry))
-  const remaining = learnNameBases(
-    entries.list.filter((entry) => !handKept.has(entry)),
-    entries.bases.cwd,
-    promote.base,
-  )
-  return facts.map(({ id, entry, role, importedBy }): ListedEntry => {
-    const file = splitQuery(id).file
-    const identity = index.resolver.identify(id)
-    let skipped: string | undefined
-    if (!identity) skipped = 'not a file promote can name'
-    else if (exclude?.(file)) skipped = 'excluded by promote.exclude'
-    else if (role === 'singleton' && !promote.singletons) skipped = 'promote.singletons is false'
-    else if (role === 'boundary' && promote.boundaries !== 'all' && !reachesSingleton.has(id) && !include?.(file)) {
-      skipped = "reaches no singleton: promote.boundaries: 'all' pins it"
-    }
-    return {
-      name: entry.name,
-      module: displayPath(id, root),
-      role,
-      importedBy,
-      promote:
-        skipped === undefined && identity
-          ? { name: stableEntryName(identity, remaining, root) }
-          : { skipped: skipped ?? 'not a file promote can name' },
-    }
-  })
 }
 
 /**

@@ -137,7 +137,11 @@ function compareVersions(a: string, b: string): number {
 }
 
 describe('the packed plugin installs beside the versions projects pin', () => {
-  it('beside rolldown 1.0.0-rc.12 and tsdown 0.21.7 (the oldest accepted), and builds with them', async () => {
+  it('beside rolldown 1.0.0-rc.7 and tsdown 0.21.0 (the oldest accepted: the rolldown tsdown 0.21.0 pins)', async () => {
+    expect(await expectWorkingInstall('oldest-range', '1.0.0-rc.7', '0.21.0')).toEqual(['1.0.0-rc.7', '0.21.0'])
+  })
+
+  it('beside rolldown 1.0.0-rc.12 and tsdown 0.21.7, and builds with them', async () => {
     expect(await expectWorkingInstall('oldest', '1.0.0-rc.12', '0.21.7')).toEqual(['1.0.0-rc.12', '0.21.7'])
   })
 

@@ -191,6 +191,34 @@ describe('the migration view keeps what promote would name differently', () => {
   })
 })
 
+describe('the migration summary', () => {
+  it('warns about a listed boundary promote covers, and is silenced by promote.exclude for one kept on purpose', async () => {
+    const input = { index: 'src/index.ts', 'agents/auth.runtime': 'src/agents/auth.runtime.ts' }
+    const covered = await build(writeFixture('summary-covered', TWO_ROOTS), {
+      input,
+      guard: { promote: { boundaries: 'all' } },
+      outputs: OUTPUT,
+    })
+    expect(covered.warnings).toEqual([
+      {
+        code: 'SINGLETON_PROMOTE_MIGRATION',
+        message: expect.stringContaining(
+          '1 entry promote now pins under the same name, safe to delete (agents/auth.runtime)',
+        ),
+      },
+    ])
+    const excluded = await build(writeFixture('summary-excluded', TWO_ROOTS), {
+      input,
+      guard: { promote: { boundaries: 'all', exclude: 'src/agents/auth.runtime.ts' } },
+      outputs: OUTPUT,
+    })
+    expect(excluded.warnings).toEqual([])
+    expect(excluded.infos.map((info) => info.message)).toEqual([
+      expect.stringContaining('1 listed boundary promote does not cover: keep (agents/auth.runtime)'),
+    ])
+  })
+})
+
 describe("boundaries: 'all': clashes found while naming chunks", () => {
   it('fails with both sources named when two boundaries that reach no singleton map to one name', async () => {
     const dir = writeFixture('late-clash', {

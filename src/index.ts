@@ -11,6 +11,7 @@ import { promotePlugin } from './plugin/promote.ts'
 export type { Options, PromoteOptions, Pattern, DuplicateMode, CrossMode } from './options.ts'
 export type { Cause, ChainStep, Finding, FindingCopy, Promotion, PromotionReason } from './core/types.ts'
 export type { SingletonReport, ReportOutput, ReportChunk, ReportSingleton } from './core/report.ts'
+export type { MigrationView } from './core/migration.ts'
 export { REPORT_VERSION } from './core/report.ts'
 export { CODES } from './core/messages.ts'
 

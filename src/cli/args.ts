@@ -58,8 +58,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       args.json = true
     } else if (LIST_FLAGS.has(name)) {
       const values = inline !== undefined ? [inline] : []
-      while (inline === undefined && index + 1 < argv.length && !(argv[index + 1] as string).startsWith('--')) {
-        values.push(argv[++index] as string)
+      if (inline === undefined) {
+        while (index + 1 < argv.length && !(argv[index + 1] as string).startsWith('--'))
+          values.push(argv[++index] as string)
       }
       const patterns = values
         .flatMap((value) => value.split(','))

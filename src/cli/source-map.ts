@@ -27,7 +27,7 @@ export function attributeChunk(chunkFile: string, mappingUrl: string | undefined
   } catch (error) {
     return { ok: false, reason: BROKEN_MAP(firstLine(error)) }
   }
-  const counts = new Array<number>(map.sources.length).fill(0)
+  const counts = Array.from({ length: map.sources.length }, () => 0)
   try {
     // decodedMappings walks the segments as arrays: the cheapest way through a multi-megabyte map.
     for (const line of decodedMappings(map)) {

@@ -191,7 +191,11 @@ function outputMaps(
     }
     for (const [output, bySource] of perOutput) {
       const tracked: TrackedModule = { key, display: placed.display, declaredBy: [], copies: [], facades: [] }
-      for (const { identity, chunks: holding } of bySource.values()) {
+      // The copy under the file's real path first: the others are described against it.
+      const sources = [...bySource.values()].sort(
+        (a, b) => Number(b.identity.id === b.identity.realpath) - Number(a.identity.id === a.identity.realpath),
+      )
+      for (const { identity, chunks: holding } of sources) {
         // rolldown may print one factory into several chunks behind its registry: evaluated once.
         if (holding.length > 1 && holding.every((chunk) => chunk.sharedRegistry)) {
           tracked.copies.push(copyOf(identity, holding, true, chunks))

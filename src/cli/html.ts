@@ -154,6 +154,12 @@ function layout(result: AuditResult): Placed[] {
       queue.push(target)
     }
   }
+  // A shim's target sits right of it, even when an entry also reaches the target directly.
+  for (const chunk of result.chunks.values()) {
+    const from = depth.get(chunk.id)
+    if (chunk.kind !== 'shim' || from === undefined) continue
+    for (const id of chunk.forwardsTo) if ((depth.get(id) ?? Infinity) <= from) depth.set(id, from + 1)
+  }
   const deepest = Math.max(0, ...depth.values())
   const columns = new Map<number, AuditChunk[]>()
   for (const chunk of result.chunks.values()) {

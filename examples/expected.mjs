@@ -14,7 +14,7 @@ export const examples = [
     name: 'duplicated-package',
     story: 'two installs of shared-state bundled into one output',
     exitCode: 1,
-    shows: ['SINGLETON_DUPLICATED: shared-state/index.js is evaluated 2 times', 'cause: same package, two installs'],
+    shows: ['SINGLETON_DUPLICATED: the package shared-state is evaluated 2 times', 'cause: same package, two installs'],
   },
   {
     name: 'array-config',

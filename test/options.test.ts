@@ -6,7 +6,9 @@ import { importPlugin, runTsdown } from './helpers/tsdown.ts'
 
 describe('resolveOptions', () => {
   it('fills the documented defaults', () => {
-    expect(resolveOptions({})).toEqual({
+    const { matcher, ...resolved } = resolveOptions({})
+    expect(matcher.patterns).toEqual([])
+    expect(resolved).toEqual({
       singletons: [],
       root: process.cwd(),
       onDuplicate: 'error',
@@ -34,7 +36,7 @@ describe('resolveOptions', () => {
     [{ root: 7 }, 'option `root` accepts a folder path (string); got number 7.'],
     [
       { report: '../out.json' },
-      'option `report` accepts true, false, or a file name inside the output folder (e.g. "singleton-report.json"); got "../out.json".',
+      'option `report` accepts true, false, or a relative file name inside the output folder (e.g. "singleton-report.json"); got "../out.json".',
     ],
     [{ promote: 'yes' }, 'option `promote` accepts true, false, or { include, exclude, singletons }; got "yes".'],
     [{ promote: { singletons: 'no' } }, 'option `promote.singletons` accepts true or false; got "no".'],

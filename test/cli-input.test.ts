@@ -25,7 +25,11 @@ describe('bad input: one line, exit code 2, no stack trace', () => {
     ['a folder with no chunks', ['audit', 'empty'], 'no chunks in empty'],
     ['a bad mode', ['audit', 'dist', '--formats', 'loud'], '`--formats` accepts error, warn or ignore'],
     ['--html to a non-page', ['audit', 'dist', '--html', 'dist/main.js'], 'give a file name ending in .html'],
-    ['--module that matches nothing', ['audit', 'dist', '--module', 'src/nothing.js'], 'no module matching "src/nothing.js"'],
+    [
+      '--module that matches nothing',
+      ['audit', 'dist', '--module', 'src/nothing.js'],
+      'no module matching "src/nothing.js"',
+    ],
   ])('%s', async (_, args, expected) => {
     const dir = writeFixture('cli-bad', { ...project, 'empty/readme.txt': 'nothing built here\n' })
     await buildWithout('rolldown', dir, { input: { main: 'src/main.js' } })
@@ -53,7 +57,10 @@ describe('bad input: one line, exit code 2, no stack trace', () => {
       'src/reader.runtime.js': `import { store } from 'linked/state.js'\nexport const read = (k) => store.get(k)\n`,
       'node_modules/linked': { symlink: '../src' },
     })
-    await buildWithout('rolldown', dir, { input: { main: 'src/main.js', other: 'src/reader.runtime.js' }, preserveSymlinks: true })
+    await buildWithout('rolldown', dir, {
+      input: { main: 'src/main.js', other: 'src/reader.runtime.js' },
+      preserveSymlinks: true,
+    })
     const truth = await execute<{ realms: number }>(
       dir,
       `const m = await import('./dist/main.js'); await m.lazyRead('k'); console.log(JSON.stringify({ realms: globalThis.__evaluations.state }))`,
@@ -80,7 +87,10 @@ describe('bad input: one line, exit code 2, no stack trace', () => {
       'src/unrelated.js': `export const hello = () => 'hi'\n`,
       'node_modules/linked': { symlink: '../src' },
     })
-    await buildWithout('rolldown', dir, { input: { main: 'src/main.js', unrelated: 'src/unrelated.js' }, preserveSymlinks: true })
+    await buildWithout('rolldown', dir, {
+      input: { main: 'src/main.js', unrelated: 'src/unrelated.js' },
+      preserveSymlinks: true,
+    })
     fs.rmSync(path.join(dir, 'dist/unrelated.js.map'))
     const run = await runCli(dir, ['audit', 'dist'])
     expect(run.exitCode).toBe(1)
@@ -120,11 +130,19 @@ describe("the plugin's report, when the folder has one", () => {
     await bundle.write({ dir: path.join(dir, 'dist'), sourcemap: true })
     await bundle.close()
     const reportFile = path.join(dir, 'dist/singleton-report.json')
-    const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as { outputs: { chunks: { fileName: string }[] }[] }
-    report.outputs[0]?.chunks.push({ ...report.outputs[0].chunks[0], fileName: 'gone-1234ABCD.js' } as { fileName: string })
+    const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as {
+      version: number
+      output: { chunks: { fileName: string }[] }
+    }
+    expect(report.version).toBe(2)
+    report.output.chunks.push({ ...report.output.chunks[0], fileName: 'gone-1234ABCD.js' })
     fs.writeFileSync(reportFile, JSON.stringify(report))
     const run = await runCli(dir, ['audit', 'dist', '--json'])
-    const json = JSON.parse(run.stdout) as { exitCode: number; notes: string[]; folders: { chunks: { file: string; kind: string }[] }[] }
+    const json = JSON.parse(run.stdout) as {
+      exitCode: number
+      notes: string[]
+      folders: { chunks: { file: string; kind: string }[] }[]
+    }
     expect(json.exitCode).toBe(0)
     expect(json.folders[0]?.chunks.find((chunk) => chunk.file === 'main.js')?.kind).toBe('entry')
     expect(json.notes.join('\n')).toContain('names 1 chunk not in the folder (gone-1234ABCD.js)')

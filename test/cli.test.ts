@@ -72,7 +72,9 @@ describe.each(BUNDLERS)('audit of a %s build made without the plugin', (bundler)
     expect(run.exitCode).toBe(0)
     expect(truth).toEqual({ realms: 1, seen: true })
 
-    const json = JSON.parse((await runCli(dir, ['audit', out, '--module', 'src/delegate-store.js', '--json'])).stdout) as ModuleJson
+    const json = JSON.parse(
+      (await runCli(dir, ['audit', out, '--module', 'src/delegate-store.js', '--json'])).stdout,
+    ) as ModuleJson
     expect(json.modules[0]?.copies).toBe(truth.realms)
     expect(json.modules[0]?.verdict).toBe('1 copy: one realm')
     // The store is also an entry that shares its chunk: its entry file is a re-export shim, not a copy.
@@ -111,7 +113,12 @@ describe.each(BUNDLERS)('audit of a %s build made without the plugin', (bundler)
       'src/delegate-store.js': `export { store } from 'shared-state'\n`,
       'node_modules/shared-state/package.json': manifest('2.0.0'),
       'node_modules/shared-state/index.js': statefulModule(),
-      'node_modules/legacy-tool/package.json': JSON.stringify({ name: 'legacy-tool', version: '1.0.0', type: 'module', exports: './index.js' }),
+      'node_modules/legacy-tool/package.json': JSON.stringify({
+        name: 'legacy-tool',
+        version: '1.0.0',
+        type: 'module',
+        exports: './index.js',
+      }),
       'node_modules/legacy-tool/index.js': `export { store } from 'shared-state'\n`,
       'node_modules/legacy-tool/node_modules/shared-state/package.json': manifest('1.4.0'),
       'node_modules/legacy-tool/node_modules/shared-state/index.js': statefulModule(),
@@ -152,7 +159,10 @@ console.log(JSON.stringify({ realms: globalThis.__evaluations.state, seen: b.rea
     expect(truth).toEqual({ realms: 2, seen: false })
     expect(run.exitCode).toBe(1)
     expect(json.findings).toHaveLength(1)
-    expect(json.findings[0]).toMatchObject({ code: 'SINGLETON_DUPLICATED_ACROSS_BUILDS', module: 'packages/shared/src/state.js' })
+    expect(json.findings[0]).toMatchObject({
+      code: 'SINGLETON_DUPLICATED_ACROSS_BUILDS',
+      module: 'packages/shared/src/state.js',
+    })
     expect(json.findings[0]?.copies).toHaveLength(truth.realms)
 
     // Each package alone holds one copy.
@@ -161,7 +171,12 @@ console.log(JSON.stringify({ realms: globalThis.__evaluations.state, seen: b.rea
 
   it('follows require() edges of a CommonJS build and tells esm from cjs copies apart', async () => {
     const dir = writeFixture('cli-cjs', incident())
-    await buildWithout('rolldown', dir, { input: INPUT, outDir: 'dist/cjs', format: 'cjs', rolldown: { output: { entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs' } } })
+    await buildWithout('rolldown', dir, {
+      input: INPUT,
+      outDir: 'dist/cjs',
+      format: 'cjs',
+      rolldown: { output: { entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs' } },
+    })
     await buildWithout('rolldown', dir, { input: INPUT, outDir: 'dist/esm' })
     const truth = await execute<Truth>(
       dir,
@@ -173,7 +188,9 @@ console.log(JSON.stringify({ realms: globalThis.__evaluations.state, seen }))
     )
     expect(truth).toEqual({ realms: 1, seen: true })
     const cjs = await runCli(dir, ['audit', 'dist/cjs', '--module', 'src/delegate-store.js', '--json'])
-    const json = JSON.parse(cjs.stdout) as ModuleJson & { folders: { chunks: { file: string; format: string; imports: { kind: string; target: string | null }[] }[] }[] }
+    const json = JSON.parse(cjs.stdout) as ModuleJson & {
+      folders: { chunks: { file: string; format: string; imports: { kind: string; target: string | null }[] }[] }[]
+    }
     expect(cjs.exitCode).toBe(0)
     expect(json.modules[0]?.verdict).toBe('1 copy: one realm')
     const main = json.folders[0]?.chunks.find((chunk) => chunk.file === 'main.cjs')

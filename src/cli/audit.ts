@@ -1,13 +1,14 @@
 import {
+  SingletonIndex,
   SingletonMatcher,
-  displayModule,
   judgeAcross,
   judgeWithin,
-  type Copy,
+  mapOutput,
+  type ChainStep,
+  type ChunkInput,
   type Finding,
   type ModuleIdentity,
   type OutputMap,
-  type TrackedModule,
 } from './core.ts'
 import { chunkChain, linkChunks, shimTargets } from './graph.ts'
 import { TEXT } from './messages.ts'
@@ -15,7 +16,7 @@ import type { AuditChunk, AuditFolder } from './model.ts'
 import { stemOf } from './names.ts'
 import type { Progress } from './progress.ts'
 import { readFolder, type ReadChunk } from './read-folder.ts'
-import { SourceIdentities } from './source-identity.ts'
+import { AuditResolver } from './source-identity.ts'
 
 export type Mode = 'error' | 'warn' | 'ignore'
 
@@ -23,19 +24,20 @@ export interface AuditOptions {
   dirs: readonly string[]
   /** Where patterns and printed paths are relative to. */
   root: string
-  /** Limit the verdict to these modules (the plugin's pattern syntax); all modules otherwise. */
+  /** Limit the verdict to these modules (the plugin's pattern syntax); every module otherwise. */
   singletons: readonly string[] | undefined
   formats: Mode
   builds: Mode
   progress: Progress
 }
 
-/** One module with code in the audited folders: every place its code sits. */
-export interface PlacedModule {
+/** What the verdicts count: a module (or, for a package declared whole, the package). */
+export interface AuditUnit {
   key: string
+  scope: 'module' | 'install' | 'package'
   display: string
-  holders: { chunk: AuditChunk; identity: ModuleIdentity }[]
-  /** Shims that stand for it: they forward to a chunk holding it. */
+  copies: { output: string; chunks: AuditChunk[]; identity: ModuleIdentity }[]
+  /** Shims standing for it: the same instance, never a copy. */
   shims: AuditChunk[]
   /** Chunks importing a chunk that holds it or a shim of it. */
   importerCount: number
@@ -50,189 +52,186 @@ export interface AuditFinding extends Finding {
 export interface AuditResult {
   folders: AuditFolder[]
   chunks: Map<string, AuditChunk>
-  modules: Map<string, PlacedModule>
-  /** Keys of the modules the verdict is about (all modules, or those `--singletons` names). */
-  considered: Set<string>
+  /** Every unit met, by key (with `--singletons`, only the declared ones and their twins). */
+  units: Map<string, AuditUnit>
+  /** Most-imported first. */
   findings: AuditFinding[]
-  /** Keys with more than one copy (error or warn), for the verdict lines. */
   unattributed: AuditChunk[]
   notes: string[]
+  /** Undefined when every module is judged. */
   matcher: SingletonMatcher | undefined
   root: string
 }
 
-/** Reads the folders and judges them with the plugin's own verdicts. */
+/** Without `--singletons`, every module is declared: the verdicts then list every copy. */
+const EVERY_MODULE = {
+  patterns: [],
+  mayDeclare: () => true,
+  matchExternal: () => [],
+  match: () => [{ label: 'every module', scope: 'module' as const }],
+} satisfies Omit<SingletonMatcher, never>
+
+/**
+ * Reads the folders, rebuilds each output's chunks as the plugin's chunk map takes them (modules
+ * from the source maps, facades from the parser), and judges them with the plugin's own verdicts.
+ */
 export function audit(options: AuditOptions): AuditResult {
-  const identities = new SourceIdentities()
+  const resolver = new AuditResolver()
   const folders: AuditFolder[] = []
   const read: ReadChunk[] = []
   for (const dir of options.dirs) {
-    const one = readFolder(dir, identities, options.progress)
+    const one = readFolder(dir, resolver, options.progress)
     folders.push(one.folder)
     read.push(...one.chunks)
   }
   options.progress.done()
   linkChunks(read)
   const chunks = new Map(read.map(({ chunk }) => [chunk.id, chunk]))
-  const modules = placeModules(chunks, options.root)
+
   const matcher = options.singletons ? new SingletonMatcher([...options.singletons], options.root) : undefined
-  const considered = new Set<string>()
-  for (const placed of modules.values()) {
-    if (!matcher || placed.holders.some((holder) => matcher.match(holder.identity).length > 0))
-      considered.add(placed.key)
-  }
+  const index = new SingletonIndex(
+    matcher ?? (EVERY_MODULE as unknown as SingletonMatcher),
+    resolver,
+    new Set(),
+    options.root,
+  )
+  // Maps name files by any path (symlinked ones included): identities are always resolved.
+  index.resolveEveryId()
+  const groups = outputsOf(read)
+  const mapAll = () => groups.map((group) => mapGroup(group, chunks, index))
+  // A twin met in an earlier output is only known once its singleton is: map again when needed.
+  const maps = groups.length > 1 && matcher ? (mapAll(), mapAll()) : mapAll()
 
-  const outputs = outputMaps(folders, chunks, modules, considered)
   const modes = { onDuplicate: 'error' as const, formats: options.formats, builds: options.builds, root: options.root }
-  const judged: Finding[] = []
-  for (const output of outputs) judged.push(...judgeWithin(output, modes))
-  judged.push(...judgeAcross(outputs, modes).map((found) => found.finding))
+  const judged: Finding[] = maps.flatMap((map) => judgeWithin(map, modes))
+  judged.push(...judgeAcross(maps, modes))
 
+  const units = unitsOf(maps, chunks)
   const declared = new Set(folders.flatMap((folder) => folder.declared))
   const findings = judged
     .map((finding) => ({
       ...finding,
-      importerCount: modules.get(finding.key)?.importerCount ?? 0,
+      importerCount: units.get(finding.key)?.importerCount ?? 0,
       declared: declared.has(finding.module),
     }))
     .sort((a, b) => b.importerCount - a.importerCount || a.module.localeCompare(b.module))
 
   const notes = folders.flatMap((folder) => folder.notes.map((note) => `${folder.display}: ${note}`))
-  if (identities.missing.size > 0) notes.push(TEXT.missingSources(identities.missing.size))
+  if (resolver.missing.size > 0) notes.push(TEXT.missingSources(resolver.missing.size))
   const computed = [...chunks.values()].reduce((sum, chunk) => sum + chunk.computedDynamicImports, 0)
   if (computed > 0) notes.push(TEXT.dynamicNotLiteral(computed))
-  if (matcher && considered.size === 0) {
-    notes.push(TEXT.noSingletonMatched(matcher.patterns.map((pattern) => pattern.label).join(', ')))
-  }
+  if (matcher && units.size === 0) notes.push(TEXT.noSingletonMatched(matcher.patterns.map((p) => p.label).join(', ')))
   const unattributed = [...chunks.values()].filter((chunk) => chunk.unattributed !== undefined)
-  return { folders, chunks, modules, considered, findings, unattributed, notes, matcher, root: options.root }
+  return { folders, chunks, units, findings, unattributed, notes, matcher, root: options.root }
 }
 
-/** Where each module's code sits, and which shims stand for it. */
-function placeModules(chunks: ReadonlyMap<string, AuditChunk>, root: string): Map<string, PlacedModule> {
-  const modules = new Map<string, PlacedModule>()
-  for (const chunk of chunks.values()) {
-    for (const held of chunk.modules) {
-      let placed = modules.get(held.identity.key)
-      if (!placed) {
-        placed = {
-          key: held.identity.key,
-          display: displayModule(held.identity, root),
-          holders: [],
+interface OutputGroup {
+  folder: string
+  format: 'esm' | 'cjs'
+  read: ReadChunk[]
+}
+
+/** One output per folder and format (tsdown writes esm and cjs side by side). */
+function outputsOf(read: readonly ReadChunk[]): OutputGroup[] {
+  const groups = new Map<string, OutputGroup>()
+  for (const item of read) {
+    const key = `${item.chunk.folder}\0${item.chunk.format}`
+    let group = groups.get(key)
+    if (!group) groups.set(key, (group = { folder: item.chunk.folder, format: item.chunk.format, read: [] }))
+    group.read.push(item)
+  }
+  return [...groups.values()]
+}
+
+function mapGroup(group: OutputGroup, chunks: ReadonlyMap<string, AuditChunk>, index: SingletonIndex): OutputMap {
+  const format = group.format === 'esm' ? 'es' : 'cjs'
+  const holderOf = new Map<string, AuditChunk>()
+  const inputs: ChunkInput[] = group.read.map(({ chunk, code }) => {
+    for (const held of chunk.modules) if (!holderOf.has(held.source)) holderOf.set(held.source, chunk)
+    return chunkInput(chunk, code, chunks)
+  })
+  const chains = new Map<string, ChainStep[]>()
+  const chainOf = (id: string): ChainStep[] => {
+    const holder = holderOf.get(id)
+    if (!holder) return []
+    let chain = chains.get(holder.id)
+    if (!chain) chains.set(holder.id, (chain = chunkChain(holder, chunks)))
+    return chain
+  }
+  const output = { key: `${group.folder}|${format}`, group: group.folder, realm: 'default', dir: group.folder, format }
+  return mapOutput({ chunks: inputs, output, index, chainOf, keepChunks: false }).map
+}
+
+/** A chunk as the plugin's chunk map takes it from the bundler, rebuilt from the bytes. */
+function chunkInput(chunk: AuditChunk, code: string, chunks: ReadonlyMap<string, AuditChunk>): ChunkInput {
+  const modules: Record<string, { renderedLength: number }> = {}
+  for (const held of chunk.modules) modules[held.source] = { renderedLength: Math.max(1, held.segments) }
+  const fileOf = (edge: AuditChunk['imports'][number]) =>
+    edge.target ? (chunks.get(edge.target)?.file ?? edge.specifier) : edge.specifier
+  return {
+    fileName: chunk.file,
+    isEntry: chunk.kind === 'entry',
+    isDynamicEntry: chunk.kind === 'dynamic-entry',
+    facadeModuleId: chunk.kind === 'shim' ? (standsFor(chunk, chunks)?.source ?? null) : null,
+    moduleIds: chunk.modules.map((held) => held.source),
+    modules,
+    code,
+    imports: chunk.imports.filter((edge) => edge.kind !== 'dynamic').map(fileOf),
+    dynamicImports: chunk.imports.filter((edge) => edge.kind === 'dynamic').map(fileOf),
+  }
+}
+
+/** The module a shim stands for: the one of its target named like it, or its target's only module. */
+function standsFor(
+  shim: AuditChunk,
+  chunks: ReadonlyMap<string, AuditChunk>,
+): AuditChunk['modules'][number] | undefined {
+  const held = shimTargets(shim, chunks).flatMap((target) => target.modules)
+  const named = held.filter((module) => stemOf(module.source) === stemOf(shim.file))
+  if (named.length === 1) return named[0]
+  return held.length === 1 ? held[0] : undefined
+}
+
+function unitsOf(maps: readonly OutputMap[], chunks: ReadonlyMap<string, AuditChunk>): Map<string, AuditUnit> {
+  const units = new Map<string, AuditUnit>()
+  for (const map of maps) {
+    const chunkOf = (file: string) => chunks.get(`${map.dir}/${file}`) as AuditChunk
+    for (const tracked of map.modules.values()) {
+      let unit = units.get(tracked.key)
+      if (!unit) {
+        unit = {
+          key: tracked.key,
+          scope: tracked.scope,
+          display: tracked.display,
+          copies: [],
           shims: [],
           importerCount: 0,
         }
-        modules.set(held.identity.key, placed)
+        units.set(tracked.key, unit)
       }
-      placed.holders.push({ chunk, identity: held.identity })
+      for (const copy of tracked.copies)
+        unit.copies.push({ output: map.dir, chunks: copy.chunks.map(chunkOf), identity: copy.identity })
+      for (const facade of tracked.facades) unit.shims.push(chunkOf(facade))
     }
   }
-  for (const shim of chunks.values()) {
-    if (shim.kind !== 'shim') continue
-    for (const target of shimTargets(shim, chunks)) {
-      // A shim usually stands for one module of its target, the one it is named after.
-      const named = target.modules.filter((held) => stemOf(held.source) === stemOf(shim.file))
-      for (const held of named.length > 0 ? named : target.modules) {
-        const placed = modules.get(held.identity.key)
-        if (placed && !placed.shims.includes(shim)) placed.shims.push(shim)
-      }
-    }
-  }
-  for (const placed of modules.values()) {
+  for (const unit of units.values()) {
     const importers = new Set<string>()
-    for (const chunk of [...placed.holders.map((holder) => holder.chunk), ...placed.shims]) {
+    for (const chunk of [...unit.copies.flatMap((copy) => copy.chunks), ...unit.shims]) {
       for (const edge of chunk.importers) if (edge.target) importers.add(edge.target)
     }
-    placed.importerCount = importers.size
+    unit.importerCount = importers.size
   }
-  return modules
+  return units
 }
 
-/**
- * The plugin's view of each folder (one output per folder and format), holding the modules the
- * verdict is about, so the plugin's own verdicts judge them.
- */
-function outputMaps(
-  folders: readonly AuditFolder[],
-  chunks: ReadonlyMap<string, AuditChunk>,
-  modules: ReadonlyMap<string, PlacedModule>,
-  considered: ReadonlySet<string>,
-): OutputMap[] {
-  const outputs = new Map<string, OutputMap>()
-  const outputOf = (chunk: AuditChunk): OutputMap => {
-    const key = `${chunk.folder}|${chunk.format}`
-    let output = outputs.get(key)
-    if (!output) {
-      const format = chunk.format === 'esm' ? 'es' : 'cjs'
-      output = {
-        key,
-        group: chunk.folder,
-        dir: chunk.folder,
-        format,
-        label: `${chunk.folder} (${format})`,
-        chunks: [],
-        modules: new Map(),
-      }
-      outputs.set(key, output)
-    }
-    return output
-  }
-  for (const folder of folders) for (const chunk of folder.chunks) outputOf(chunk)
-  for (const key of considered) {
-    const placed = modules.get(key) as PlacedModule
-    const perOutput = new Map<OutputMap, Map<string, { identity: ModuleIdentity; chunks: AuditChunk[] }>>()
-    for (const { chunk, identity } of placed.holders) {
-      const output = outputOf(chunk)
-      const bySource = perOutput.get(output) ?? new Map<string, { identity: ModuleIdentity; chunks: AuditChunk[] }>()
-      perOutput.set(output, bySource)
-      const entry = bySource.get(identity.id)
-      if (entry) entry.chunks.push(chunk)
-      else bySource.set(identity.id, { identity, chunks: [chunk] })
-    }
-    for (const [output, bySource] of perOutput) {
-      const tracked: TrackedModule = { key, display: placed.display, declaredBy: [], copies: [], facades: [] }
-      // The copy under the file's real path first: the others are described against it.
-      const sources = [...bySource.values()].sort(
-        (a, b) => Number(b.identity.id === b.identity.realpath) - Number(a.identity.id === a.identity.realpath),
-      )
-      for (const { identity, chunks: holding } of sources) {
-        // rolldown may print one factory into several chunks behind its registry: evaluated once.
-        if (holding.length > 1 && holding.every((chunk) => chunk.sharedRegistry)) {
-          tracked.copies.push(copyOf(identity, holding, true, chunks))
-        } else {
-          for (const chunk of holding) tracked.copies.push(copyOf(identity, [chunk], false, chunks))
-        }
-      }
-      tracked.facades = placed.shims.filter((shim) => outputOf(shim) === output).map((shim) => shim.file)
-      output.modules.set(key, tracked)
-    }
-  }
-  return [...outputs.values()]
-}
-
-function copyOf(
-  identity: ModuleIdentity,
-  holding: AuditChunk[],
-  sharedFactory: boolean,
-  chunks: ReadonlyMap<string, AuditChunk>,
-): Copy {
-  return {
-    identity,
-    chunks: holding.map((chunk) => chunk.file),
-    sharedFactory,
-    chain: chunkChain(holding[0] as AuditChunk, chunks),
-  }
-}
-
-/** How many copies of one module the audited folders hold, as the verdicts count them. */
+/** How many copies of a unit the verdicts count: the most any finding names, else what was found. */
 export function copiesOf(result: AuditResult, key: string): number {
-  const finding = result.findings.filter((f) => f.key === key)
-  if (finding.length > 0) return Math.max(...finding.map((f) => f.copies.length))
-  const placed = result.modules.get(key)
-  return placed && placed.holders.length > 0 ? 1 : 0
+  const findings = result.findings.filter((finding) => finding.key === key)
+  if (findings.length > 0) return Math.max(...findings.map((finding) => finding.copies.length))
+  return Math.min(1, result.units.get(key)?.copies.length ?? 0)
 }
 
-/** Exit code of an audit: 1 with an error-severity finding, 2 when unattributed chunks leave it unproven. */
+/** 1 with an error-severity finding; 2 when unattributed chunks leave "none" unproven; else 0. */
 export function auditExitCode(result: AuditResult): 0 | 1 | 2 {
   if (result.findings.some((finding) => finding.severity === 'error')) return 1
   return result.unattributed.length > 0 ? 2 : 0

@@ -1,19 +1,23 @@
 /**
- * The one bridge from the CLI to the shared core: identity, patterns, verdicts and their words.
- * When the core moves, only these paths change.
+ * The one bridge from the CLI to the shared core: identity, patterns, the chunk map, verdicts and
+ * their words. Nothing else in src/cli imports from ../core.
  */
-export {
-  IdentityResolver,
-  displayModule,
-  displayPath,
-  isVirtualId,
-  stripQuery,
-  type ModuleIdentity,
-  type PackageInfo,
-} from '../identity.ts'
-export { SingletonMatcher } from '../singletons.ts'
-export { judgeAcross, judgeWithin, type Finding, type FindingCopy } from '../verdicts.ts'
-export type { ChainStep, Copy, OutputMap, TrackedModule } from '../chunk-map.ts'
-export { CAUSE_TITLES, CODES, FACADE_NOTE, PREFIX, type Cause } from '../messages.ts'
-export { explainFinding, formatChain } from '../explain.ts'
-export { REPORT_VERSION } from '../report.ts'
+export { IdentityResolver, displayModule } from '../core/identity.ts'
+export { displayPath, isVirtualId, splitQuery } from '../core/paths.ts'
+export { PatternError, SingletonMatcher } from '../core/patterns.ts'
+export { SingletonIndex } from '../core/singleton-index.ts'
+export { mapOutput } from '../core/chunk-map.ts'
+export { judgeAcross, judgeWithin } from '../core/verdicts.ts'
+export { CAUSE_TITLES, PREFIX } from '../core/messages.ts'
+export { explainFinding, formatChain } from '../core/explain.ts'
+export type {
+  ChainStep,
+  ChunkInput,
+  Declaration,
+  Finding,
+  FindingCopy,
+  ModuleIdentity,
+  OutputMap,
+  PackageInfo,
+  TrackedModule,
+} from '../core/types.ts'

@@ -1,5 +1,5 @@
 import { PREFIX } from './core.ts'
-import { auditExitCode, type AuditResult, type PlacedModule } from './audit.ts'
+import { auditExitCode, copiesOf, type AuditResult, type AuditUnit } from './audit.ts'
 import type { AuditChunk } from './model.ts'
 import { withoutHash } from './names.ts'
 
@@ -43,20 +43,20 @@ export interface DiffJson {
 export function diffAudits(before: AuditResult, after: AuditResult): ModuleChange[] {
   const keys = new Set<string>()
   for (const result of [before, after]) {
-    for (const key of result.considered) {
-      const placed = result.modules.get(key) as PlacedModule
-      if (result.matcher || placed.shims.length > 0 || result.findings.some((finding) => finding.key === key))
-        keys.add(key)
+    const declared = new Set(result.folders.flatMap((folder) => folder.declared))
+    for (const unit of result.units.values()) {
+      if (unit.scope === 'install') continue
+      if (result.matcher || unit.shims.length > 0 || declared.has(unit.display)) keys.add(unit.key)
     }
     for (const finding of result.findings) keys.add(finding.key)
   }
   const changes: ModuleChange[] = []
   for (const key of keys) {
-    const a = before.modules.get(key)
-    const b = after.modules.get(key)
+    const a = before.units.get(key)
+    const b = after.units.get(key)
     const module = (b ?? a)?.display ?? key
-    const copiesBefore = copies(before, key)
-    const copiesAfter = copies(after, key)
+    const copiesBefore = copiesOf(before, key)
+    const copiesAfter = copiesOf(after, key)
     const holdersBefore = holderNames(a)
     const holdersAfter = holderNames(b)
     const base = { module, copiesBefore, copiesAfter }
@@ -77,14 +77,7 @@ export function diffAudits(before: AuditResult, after: AuditResult): ModuleChang
             ? 'copies-disappeared'
             : 'copies-changed'
       changes.push({ ...base, kind, before: holdersBefore, after: holdersAfter })
-    } else if (
-      !sameChunks(
-        a.holders.map((h) => h.chunk),
-        b.holders.map((h) => h.chunk),
-        before,
-        after,
-      )
-    ) {
+    } else if (!sameChunks(holders(a), holders(b))) {
       changes.push({ ...base, kind: 'moved', before: holdersBefore, after: holdersAfter })
     }
     const shimsBefore = names(a.shims)
@@ -139,25 +132,21 @@ function describe(change: ModuleChange): string {
   }
 }
 
-function copies(result: AuditResult, key: string): number {
-  const findings = result.findings.filter((finding) => finding.key === key)
-  if (findings.length > 0) return Math.max(...findings.map((finding) => finding.copies.length))
-  return result.modules.has(key) ? 1 : 0
+function holders(unit: AuditUnit): AuditChunk[] {
+  return [...new Set(unit.copies.flatMap((copy) => copy.chunks))]
 }
 
-function holderNames(placed: PlacedModule | undefined): string[] {
-  return placed ? names([...new Set(placed.holders.map((holder) => holder.chunk))]) : []
+function holderNames(unit: AuditUnit | undefined): string[] {
+  return unit ? names(holders(unit)) : []
 }
 
 function names(chunks: readonly AuditChunk[]): string[] {
   return [...new Set(chunks.map((chunk) => withoutHash(chunk.file)))].sort()
 }
 
-/** The same chunks by hashless name, or, when a name changed, by the modules they hold. */
-function sameChunks(a: AuditChunk[], b: AuditChunk[], before: AuditResult, after: AuditResult): boolean {
-  const namesA = names(a)
-  const namesB = names(b)
-  if (namesA.join('\n') === namesB.join('\n')) return true
+/** The same chunks by name without hash, or, when a name changed more than that, by the modules they hold. */
+function sameChunks(a: AuditChunk[], b: AuditChunk[]): boolean {
+  if (names(a).join('\n') === names(b).join('\n')) return true
   const contents = (chunks: AuditChunk[]) =>
     chunks
       .map((chunk) =>
@@ -168,5 +157,5 @@ function sameChunks(a: AuditChunk[], b: AuditChunk[], before: AuditResult, after
       )
       .sort()
       .join('\n\n')
-  return before !== after && contents(a) === contents(b)
+  return contents(a) === contents(b)
 }

@@ -1,4 +1,5 @@
 import type { AuditFinding, AuditResult } from './audit.ts'
+import { displayModule } from './core.ts'
 import type { ChunkKind } from './model.ts'
 import type { ModuleView } from './module-view.ts'
 import type { EdgeKind } from './parse-chunk.ts'
@@ -63,7 +64,7 @@ export function auditJson(
           kind: edge.kind,
         })),
         forwardsTo: chunk.forwardsTo,
-        modules: chunk.modules.map((held) => result.modules.get(held.identity.key)?.display ?? held.source),
+        modules: chunk.modules.map((held) => displayModule(held.identity, result.root, true)),
       })),
     })),
     findings: result.findings,

@@ -10,6 +10,7 @@ import { InputError, TEXT, USAGE } from './messages.ts'
 import { moduleViews } from './module-view.ts'
 import { createProgress } from './progress.ts'
 import { auditText, moduleText } from './text.ts'
+import { PatternError } from './core.ts'
 
 /** Runs the CLI; returns the exit code (1 duplicate, 0 none, 2 usage or input error). */
 export function run(argv: readonly string[]): number {
@@ -24,6 +25,7 @@ export function run(argv: readonly string[]): number {
     return args.command === 'diff' ? runDiff(args, out) : runAudit(args, out, fail)
   } catch (error) {
     if (error instanceof InputError) fail(error.message)
+    else if (error instanceof PatternError) fail(TEXT.badPattern(error.message))
     else fail(TEXT.internal(String((error as Error)?.message ?? error).split('\n')[0] as string))
     return 2
   }

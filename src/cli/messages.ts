@@ -52,6 +52,7 @@ export const TEXT = {
     `${count} source file${count === 1 ? '' : 's'} named by the maps ${count === 1 ? 'is' : 'are'} not on disk: ${count === 1 ? 'its' : 'their'} identity comes from the path (the package version is unknown).`,
   dynamicNotLiteral: (count: number): string =>
     `${count} dynamic import${count === 1 ? '' : 's'} with a computed specifier could not be followed.`,
+  badPattern: (why: string): string => `${PREFIX} --singletons/--module: ${why}.`,
   internal: (why: string): string => `${PREFIX} internal error: ${why}. Please report it with the command you ran.`,
   htmlWritten: (file: string): string => `${PREFIX} topology written to ${file}`,
   htmlRefused: (file: string): string =>

@@ -39,8 +39,6 @@ export interface AuditChunk {
   /** Why the chunk could not be attributed. */
   unattributed: string | undefined
   computedDynamicImports: number
-  /** Holds rolldown's shared-chunk registry: a factory printed in several chunks runs once. */
-  sharedRegistry: boolean
 }
 
 /** One audited folder. */

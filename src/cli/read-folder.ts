@@ -6,22 +6,20 @@ import { parseChunk, type ParsedChunk } from './parse-chunk.ts'
 import type { Progress } from './progress.ts'
 import { readReport } from './report-file.ts'
 import { attributeChunk } from './source-map.ts'
-import type { SourceIdentities } from './source-identity.ts'
+import type { AuditResolver } from './source-identity.ts'
 
 const CHUNK_EXTENSIONS = ['.js', '.mjs', '.cjs']
-
-/** rolldown's shared-chunk registry throws this text (the plugin recognises it the same way). */
-const SHARED_REGISTRY_MARK = 'was not registered before it was required'
 
 export interface ReadChunk {
   chunk: AuditChunk
   parsed: ParsedChunk
+  code: string
 }
 
 /** Reads every chunk of a folder: its imports from the parser, its modules from its source map. */
 export function readFolder(
   folder: string,
-  identities: SourceIdentities,
+  identities: AuditResolver,
   progress: Progress,
 ): { folder: AuditFolder; chunks: ReadChunk[] } {
   const absolute = path.resolve(folder)
@@ -79,7 +77,6 @@ export function readFolder(
       attributedBy: 'none',
       unattributed: undefined,
       computedDynamicImports: parsed.computedDynamicImports,
-      sharedRegistry: code.includes(SHARED_REGISTRY_MARK),
     }
     const hint = report?.entries.get(file)
     if (hint && (hint.isEntry || hint.isDynamicEntry)) {
@@ -103,7 +100,7 @@ export function readFolder(
       }
     }
     result.chunks.push(chunk)
-    read.push({ chunk, parsed })
+    read.push({ chunk, parsed, code })
   }
   if (report) {
     const onDisk = new Set(files)
@@ -114,7 +111,7 @@ export function readFolder(
   return { folder: result, chunks: read }
 }
 
-function held(sources: { source: string; segments: number }[], identities: SourceIdentities): HeldModule[] {
+function held(sources: { source: string; segments: number }[], identities: AuditResolver): HeldModule[] {
   const modules: HeldModule[] = []
   for (const { source, segments } of sources) {
     const identity = identities.identify(source)

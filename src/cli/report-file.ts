@@ -1,9 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { REPORT_VERSION } from './core.ts'
 import { InputError, TEXT } from './messages.ts'
 
 export const REPORT_FILE = 'singleton-report.json'
+
+/** Report versions whose shape this CLI reads. */
+const KNOWN_VERSIONS: readonly number[] = [1, 2]
 
 /** What the plugin's report adds to the bytes: only hints, each checked against the folder. */
 export interface ReportHints {
@@ -38,12 +40,14 @@ export function readReport(folder: string, display: string): ReportHints | undef
   }
   if (!isRecord(json)) throw new InputError(TEXT.corruptReport(shown, 'not a JSON object'))
   const hints: ReportHints = { entries: new Map(), modules: new Map(), declared: [], notes: [] }
-  if (json.version !== REPORT_VERSION) {
+  if (!KNOWN_VERSIONS.includes(json.version as number)) {
     hints.notes.push(TEXT.unknownReportVersion(shown, json.version))
     return hints
   }
-  if (!Array.isArray(json.outputs)) throw new InputError(TEXT.corruptReport(shown, '`outputs` is not a list'))
-  for (const output of json.outputs) {
+  // Version 1 listed every output of the plugin instance; version 2 holds this output only.
+  const outputs = json.version === 1 ? json.outputs : [json.output]
+  if (!Array.isArray(outputs)) throw new InputError(TEXT.corruptReport(shown, '`outputs` is not a list'))
+  for (const output of outputs) {
     if (!isRecord(output) || typeof output.dir !== 'string' || !Array.isArray(output.chunks)) {
       throw new InputError(TEXT.corruptReport(shown, 'an output has no `dir` or `chunks`'))
     }

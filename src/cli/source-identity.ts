@@ -1,40 +1,38 @@
 import path from 'node:path'
-import { IdentityResolver, isVirtualId, stripQuery, type ModuleIdentity } from './core.ts'
-
-/** Shown for a package whose source file is gone: its version cannot be read. */
-export const UNKNOWN_VERSION = 'unknown'
+import { IdentityResolver, isVirtualId, splitQuery, type ModuleIdentity } from './core.ts'
 
 /**
- * The plugin's identity of a source named by a map: real path, package name, version and
- * subpath from the nearest package.json. A file no longer on disk falls back to what its path
- * says (`node_modules/<name>/` gives the package, with an unknown version).
+ * The plugin's identity resolver (real path, package name, version, export subpath from the
+ * nearest package.json), with one addition for built folders audited elsewhere: a source the map
+ * names but that is no longer on disk gets an identity from its path (`node_modules/<name>/`
+ * gives the package; its version is unknown).
  */
-export class SourceIdentities {
-  readonly #resolver = new IdentityResolver()
-  readonly #cache = new Map<string, ModuleIdentity | null>()
+export class AuditResolver extends IdentityResolver {
   /** Sources whose files were missing, identified from their path alone. */
   readonly missing: Set<string> = new Set()
+  readonly #fallbacks = new Map<string, ModuleIdentity | null>()
 
-  identify(source: string): ModuleIdentity | null {
-    let identity = this.#cache.get(source)
-    if (identity === undefined) {
-      identity = this.#compute(source)
-      this.#cache.set(source, identity)
-    }
-    return identity
+  override identify(id: string): ModuleIdentity | null {
+    return super.identify(id) ?? this.#fallback(id)
   }
 
-  #compute(source: string): ModuleIdentity | null {
-    if (isVirtualId(source) || !path.isAbsolute(stripQuery(source).file)) return null
-    const identity = this.#resolver.identify(source)
-    if (identity) return identity
-    this.missing.add(source)
-    return identityFromPath(source)
+  override locate(id: string): ModuleIdentity | null {
+    return super.locate(id) ?? this.#fallback(id)
+  }
+
+  #fallback(id: string): ModuleIdentity | null {
+    let identity = this.#fallbacks.get(id)
+    if (identity === undefined) {
+      identity = isVirtualId(id) || !path.isAbsolute(splitQuery(id).file) ? null : identityFromPath(id)
+      if (identity) this.missing.add(id)
+      this.#fallbacks.set(id, identity)
+    }
+    return identity
   }
 }
 
 function identityFromPath(id: string): ModuleIdentity {
-  const { file, query } = stripQuery(id)
+  const { file, query } = splitQuery(id)
   const parts = file.split(/[\\/]/)
   const at = parts.lastIndexOf('node_modules')
   const nameLength = parts[at + 1]?.startsWith('@') ? 2 : 1
@@ -47,10 +45,23 @@ function identityFromPath(id: string): ModuleIdentity {
       file,
       query,
       realpath: file,
-      package: { name, version: UNKNOWN_VERSION, dir, exports: undefined },
+      package: { name, version: 'unknown', dir, exports: undefined, mainFields: [], nameFrom: 'folder' },
       subpath,
+      exportSubpath: undefined,
       key: `package:${name}/${subpath}`,
+      installKey: `install:${dir}/${subpath}`,
     }
   }
-  return { id, file, query, realpath: file, package: undefined, subpath: undefined, key: `file:${file}` }
+  const key = `file:${file}`
+  return {
+    id,
+    file,
+    query,
+    realpath: file,
+    package: undefined,
+    subpath: undefined,
+    exportSubpath: undefined,
+    key,
+    installKey: key,
+  }
 }

@@ -1,4 +1,6 @@
 import { PREFIX, explainFinding, formatChain } from './core.ts'
+
+const explain = (finding: Parameters<typeof explainFinding>[0]): string => `${PREFIX} ${explainFinding(finding)}`
 import type { AuditResult } from './audit.ts'
 import type { ModuleView } from './module-view.ts'
 import type { AuditChunk } from './model.ts'
@@ -6,7 +8,7 @@ import type { AuditChunk } from './model.ts'
 /** The audit as people read it: the plugin's own diagnosis for each finding, then shims and notes. */
 export function auditText(result: AuditResult): string {
   const lines = [summaryLine(result)]
-  for (const finding of result.findings) lines.push('', explainFinding(finding))
+  for (const finding of result.findings) lines.push('', explain(finding))
   const shims = [...result.chunks.values()].filter((chunk) => chunk.kind === 'shim')
   if (shims.length > 0) {
     lines.push('', `re-export shims (facades: the same instance, never a copy):`)
@@ -31,6 +33,7 @@ export function moduleText(views: readonly ModuleView[], result: AuditResult): s
     lines.push(`${PREFIX} ${view.module}: ${view.verdict}`)
     lines.push('  code in:')
     for (const file of view.files) lines.push(`    ${file.chunk} (${file.kind})  ${file.module}`)
+    if (view.files.length === 0) lines.push('    (no chunk holds its code)')
     if (view.shims.length > 0) {
       lines.push('  re-export shims (not copies):')
       for (const shim of view.shims) lines.push(`    ${shim.chunk} -> ${shim.forwardsTo.join(', ')}`)
@@ -52,7 +55,7 @@ export function moduleText(views: readonly ModuleView[], result: AuditResult): s
     }
     lines.push('  chains from the entries:')
     for (const { chunk, chain } of view.chains) lines.push(`    ${chunk}: ${formatChain(chain)}`)
-    for (const finding of view.findings) lines.push('', explainFinding(finding))
+    for (const finding of view.findings) lines.push('', explain(finding))
     lines.push('')
   }
   lines.push(...trailer(result))
@@ -64,8 +67,8 @@ function summaryLine(result: AuditResult): string {
   const count = (kind: AuditChunk['kind']) => chunks.filter((chunk) => chunk.kind === kind).length
   const folders = result.folders.map((folder) => folder.display).join(', ')
   const scope = result.matcher
-    ? `${result.considered.size} module${result.considered.size === 1 ? '' : 's'} matching ${result.matcher.patterns.map((p) => p.label).join(', ')}`
-    : `${result.modules.size} module${result.modules.size === 1 ? '' : 's'}`
+    ? `${result.units.size} module${result.units.size === 1 ? '' : 's'} matching ${result.matcher.patterns.map((p) => p.label).join(', ')}`
+    : `${result.units.size} module${result.units.size === 1 ? '' : 's'}`
   return `${PREFIX} audited ${folders}: ${chunks.length} chunk${chunks.length === 1 ? '' : 's'} (${count('entry')} entry, ${count('dynamic-entry')} dynamic entry, ${count('shared')} shared, ${count('shim')} shim), ${scope}`
 }
 

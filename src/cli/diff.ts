@@ -144,9 +144,14 @@ function names(chunks: readonly AuditChunk[]): string[] {
   return [...new Set(chunks.map((chunk) => withoutHash(chunk.file)))].sort()
 }
 
-/** The same chunks by name without hash, or, when a name changed more than that, by the modules they hold. */
+/**
+ * The same chunks by name without hash; or, for a hash the name rules did not recognise
+ * (`state-abcdefgh.js`), the same name before its last `-` segment and the same modules held.
+ */
 function sameChunks(a: AuditChunk[], b: AuditChunk[]): boolean {
   if (names(a).join('\n') === names(b).join('\n')) return true
+  const prefixes = (chunks: AuditChunk[]) =>
+    [...new Set(chunks.map((chunk) => namePrefix(chunk.file)))].sort().join('\n')
   const contents = (chunks: AuditChunk[]) =>
     chunks
       .map((chunk) =>
@@ -157,5 +162,10 @@ function sameChunks(a: AuditChunk[], b: AuditChunk[]): boolean {
       )
       .sort()
       .join('\n\n')
-  return contents(a) === contents(b)
+  return prefixes(a) === prefixes(b) && contents(a) === contents(b)
+}
+
+function namePrefix(file: string): string {
+  const cut = file.lastIndexOf('-')
+  return cut > file.lastIndexOf('/') ? file.slice(0, cut) : file
 }

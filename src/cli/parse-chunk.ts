@@ -1,3 +1,4 @@
+import { init, parse, type Import } from 'es-module-lexer'
 import { Visitor, parseSync, type Node } from 'oxc-parser'
 
 /** How a chunk reaches another file. */
@@ -19,21 +20,58 @@ export interface ParsedChunk {
   sourceMappingUrl: string | undefined
 }
 
-/**
- * Reads a chunk's imports, re-exports, dynamic imports and `require()` calls with oxc-parser:
- * one native pass handles ESM and CommonJS (es-module-lexer reads ESM only). The ESM statement
- * list comes from the parser's module record; the JS AST is only materialised when the chunk is
- * CommonJS, may call `require`, or may be a shim (small by definition), which keeps big chunks cheap.
- */
-/** Larger chunks are never shims: a re-export list this long would be a generated barrel. */
-const SHIM_SIZE_LIMIT = 256 * 1024
+await init
 
+/**
+ * Reads a chunk's imports, re-exports, dynamic imports and `require()` calls. ESM chunks go
+ * through es-module-lexer (a real lexer, not a pattern: it tells strings, comments and regular
+ * expressions from code, reports literal and computed `import()` specifiers, and whether a module
+ * holds only import/export statements), an order of magnitude faster than building an AST for
+ * megabytes of chunks. CommonJS chunks, which it cannot read, go through oxc-parser, whose AST
+ * gives the `require()` calls and the statements of a CommonJS facade.
+ */
 export function parseChunk(fileName: string, code: string): ParsedChunk {
+  const sourceMappingUrl = mappingUrlOf(code)
+  let lexed: ReturnType<typeof lex> | undefined
+  try {
+    lexed = lex(code)
+  } catch {
+    // Not valid ESM to the lexer: oxc-parser decides, and names the syntax error if there is one.
+  }
+  if (!lexed?.hasModuleSyntax) return { ...parseWithOxc(fileName, code), sourceMappingUrl }
+  const imports: ChunkImport[] = []
+  let computedDynamicImports = 0
+  for (const entry of lexed.imports) {
+    if (entry.type === 'static' || entry.type === 'reexport-star') {
+      imports.push({ specifier: entry.specifier, kind: 'static' })
+    } else if (entry.type === 'dynamic') {
+      if (entry.specifier === undefined || entry.glob) computedDynamicImports++
+      else imports.push({ specifier: entry.specifier, kind: 'dynamic' })
+    }
+  }
+  const hasStatic = imports.some((entry) => entry.kind === 'static')
+  const onlyStatic = hasStatic && imports.every((entry) => entry.kind === 'static') && computedDynamicImports === 0
+  let forwardsOnly = lexed.facade && onlyStatic
+  // The lexer's facade test stops at a directive (`"use strict"`): small chunks are asked again.
+  if (!forwardsOnly && onlyStatic && code.length <= SHIM_RECHECK_LIMIT) {
+    forwardsOnly = parseWithOxc(fileName, code).forwardsOnly
+  }
+  return { format: 'esm', imports: unique(imports), computedDynamicImports, forwardsOnly, sourceMappingUrl }
+}
+
+function lex(code: string): { imports: readonly Import[]; facade: boolean; hasModuleSyntax: boolean } {
+  const [imports, , facade, hasModuleSyntax] = parse(code)
+  return { imports, facade, hasModuleSyntax }
+}
+
+/** Beyond this size a chunk the lexer does not call a facade is not re-read as a possible shim. */
+const SHIM_RECHECK_LIMIT = 16 * 1024
+
+function parseWithOxc(fileName: string, code: string): Omit<ParsedChunk, 'sourceMappingUrl'> {
   const result = parseSync(fileName, code, { sourceType: 'unambiguous', lang: 'js' })
   const fatal = result.errors.find((error) => error.severity === 'Error')
   if (fatal) throw new SyntaxError(fatal.message)
-  const { module } = result
-  const format = module.hasModuleSyntax ? 'esm' : 'cjs'
+  const { module, program } = result
   const imports: ChunkImport[] = []
   for (const statement of module.staticImports)
     imports.push({ specifier: statement.moduleRequest.value, kind: 'static' })
@@ -48,27 +86,37 @@ export function parseChunk(fileName: string, code: string): ParsedChunk {
     if (specifier === undefined) computedDynamicImports++
     else imports.push({ specifier, kind: 'dynamic' })
   }
-
-  // A shim is a handful of statements: only chunks that small, with an import, get their AST built.
-  const mayBeShim = code.length <= SHIM_SIZE_LIMIT && (format === 'cjs' || imports.length > 0)
-  // A plain substring test: the parser below decides what is really a call.
-  const mayRequire = code.includes('require')
-  let forwardsOnly = false
-  if (mayBeShim || mayRequire) {
-    const { program } = result
-    if (mayRequire) imports.push(...requireCalls(program))
-    if (mayBeShim) forwardsOnly = program.body.length > 0 && program.body.every(isForwardingStatement)
-    if (forwardsOnly && !imports.some((entry) => entry.kind !== 'dynamic')) forwardsOnly = false
+  const { requires, usesExports } = commonJsOf(program)
+  imports.push(...requires)
+  const forwardsOnly =
+    program.body.length > 0 &&
+    program.body.every(isForwardingStatement) &&
+    imports.some((entry) => entry.kind !== 'dynamic')
+  return {
+    // A script with neither ESM syntax nor CommonJS loads the same either way: it joins the ESM output.
+    format:
+      module.hasModuleSyntax || !(usesExports || requires.length > 0 || fileName.endsWith('.cjs')) ? 'esm' : 'cjs',
+    imports: unique(imports),
+    computedDynamicImports,
+    forwardsOnly,
   }
+}
 
-  let sourceMappingUrl: string | undefined
-  for (const comment of result.comments) {
-    const value = comment.value.trim()
-    for (const prefix of ['# sourceMappingURL=', '@ sourceMappingURL=']) {
-      if (value.startsWith(prefix)) sourceMappingUrl = value.slice(prefix.length).trim()
+/**
+ * The `sourceMappingURL` of the chunk's last line comment. Only the tail is read: the comment
+ * must be the last thing in the file, on a line of its own.
+ */
+function mappingUrlOf(code: string): string | undefined {
+  const end = code.trimEnd().length
+  const lineStart = code.lastIndexOf('\n', end - 1) + 1
+  const line = code.slice(lineStart, end).trim()
+  for (const prefix of ['//# sourceMappingURL=', '//@ sourceMappingURL=']) {
+    if (line.startsWith(prefix)) {
+      const url = line.slice(prefix.length).trim()
+      if (url !== '' && !url.includes(' ')) return url
     }
   }
-  return { format, imports: unique(imports), computedDynamicImports, forwardsOnly, sourceMappingUrl }
+  return undefined
 }
 
 /** The value of a string or plain template literal, from the parser's span of the specifier. */
@@ -81,18 +129,24 @@ function literalText(text: string): string | undefined {
   return inner
 }
 
-function requireCalls(program: Node): ChunkImport[] {
-  const found: ChunkImport[] = []
+/** `require('x')` calls, and whether the code reads or writes `exports` / `module.exports`. */
+function commonJsOf(program: Node): { requires: ChunkImport[]; usesExports: boolean } {
+  const requires: ChunkImport[] = []
+  let usesExports = false
   new Visitor({
     CallExpression(node) {
       const { callee } = node
       const first = node.arguments[0]
       if (callee.type !== 'Identifier' || callee.name !== 'require' || node.arguments.length !== 1) return
       if (first?.type === 'Literal' && typeof first.value === 'string')
-        found.push({ specifier: first.value, kind: 'require' })
+        requires.push({ specifier: first.value, kind: 'require' })
+    },
+    MemberExpression(node) {
+      if (node.object.type === 'Identifier' && (node.object.name === 'exports' || node.object.name === 'module'))
+        usesExports = true
     },
   }).visit(program as never)
-  return found
+  return { requires, usesExports }
 }
 
 /** A statement that only forwards another module's bindings. */

@@ -101,35 +101,68 @@ export function exportSubpathOf(
   mainFields: readonly string[],
   fileSubpath: string,
 ): { subpath: string | undefined; problem: string | undefined } {
-  const entries = exportEntries(exportsField)
-  let problem: string | undefined
-  if (entries.length === 0) {
+  const compiled = compiledExports(exportsField)
+  if (compiled.entries === 0) {
     const main = mainFields.some((field) => sameModuleFile(normaliseTarget(field), fileSubpath))
-    return { subpath: main ? '.' : undefined, problem }
+    return { subpath: main ? '.' : undefined, problem: undefined }
   }
-  for (const [key, value] of entries) {
+  // The first entry (in `exports` order) that loads the file wins, as a scan of the entries would find it.
+  const exact = compiled.exact.get(fileSubpath)
+  let found: { index: number; subpath: string } | undefined = exact
+  for (const wildcard of compiled.wildcards) {
+    if (found && wildcard.index >= found.index) break
+    const { before, after } = wildcard
+    if (
+      fileSubpath.startsWith(before) &&
+      fileSubpath.endsWith(after) &&
+      fileSubpath.length >= before.length + after.length
+    ) {
+      const middle = fileSubpath.slice(before.length, fileSubpath.length - after.length)
+      found = { index: wildcard.index, subpath: wildcard.key.replace('*', middle) }
+    }
+  }
+  const last = found?.index ?? Number.POSITIVE_INFINITY
+  const problem = compiled.problem && compiled.problem.index <= last ? compiled.problem.text : undefined
+  return { subpath: found?.subpath, problem }
+}
+
+interface CompiledExports {
+  entries: number
+  /** Normalised target -> the first entry that names it. */
+  exact: Map<string, { index: number; subpath: string }>
+  /** Targets of wildcard entries, in `exports` order. */
+  wildcards: { index: number; key: string; before: string; after: string }[]
+  problem: { index: number; text: string } | undefined
+}
+
+/**
+ * An `exports` value read once per package: a package such as date-fns has thousands of entries,
+ * and every one of its bundled files asks for its subpath.
+ */
+const compiledByField = new WeakMap<object, CompiledExports>()
+
+function compiledExports(exportsField: unknown): CompiledExports {
+  const cacheable = typeof exportsField === 'object' && exportsField !== null
+  const cached = cacheable ? compiledByField.get(exportsField) : undefined
+  if (cached) return cached
+  const entries = exportEntries(exportsField)
+  const compiled: CompiledExports = { entries: entries.length, exact: new Map(), wildcards: [], problem: undefined }
+  entries.forEach(([key, value], index) => {
     const found = exportTargets(value)
-    problem ??= found.problem
+    if (found.problem && !compiled.problem) compiled.problem = { index, text: found.problem }
     for (const raw of found.targets) {
       const target = normaliseTarget(raw)
       if (!key.includes('*')) {
-        if (target === fileSubpath) return { subpath: key, problem }
+        if (!compiled.exact.has(target)) compiled.exact.set(target, { index, subpath: key })
         continue
       }
       const star = target.indexOf('*')
-      if (star === -1) continue
-      const [before, after] = [target.slice(0, star), target.slice(star + 1)]
-      if (
-        fileSubpath.startsWith(before) &&
-        fileSubpath.endsWith(after) &&
-        fileSubpath.length >= before.length + after.length
-      ) {
-        const middle = fileSubpath.slice(before.length, fileSubpath.length - after.length)
-        return { subpath: key.replace('*', middle), problem }
-      }
+      if (star !== -1)
+        compiled.wildcards.push({ index, key, before: target.slice(0, star), after: target.slice(star + 1) })
     }
-  }
-  return { subpath: undefined, problem }
+  })
+  if (cacheable) compiledByField.set(exportsField, compiled)
+  return compiled
 }
 
 const PROBED_SUFFIXES = ['', '.js', '.mjs', '.cjs', '.json', '/index.js', '/index.mjs', '/index.cjs']

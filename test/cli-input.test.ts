@@ -3,8 +3,12 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { singletonGuard } from '../src/index.ts'
 import { rolldown } from 'rolldown'
-import { buildWithout, expectOneLine, runCli } from './helpers/cli.ts'
-import { execute, statefulModule, writeFixture, type FixtureFiles } from './helpers/fixture.ts'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { buildWithout, cliFile, expectOneLine, runCli } from './helpers/cli.ts'
+import { execute, projectRoot, statefulModule, writeFixture, type FixtureFiles } from './helpers/fixture.ts'
+
+const execFileAsync = promisify(execFile)
 
 const project: FixtureFiles = {
   'package.json': JSON.stringify({ name: 'app', type: 'module' }),
@@ -149,7 +153,40 @@ describe("the plugin's report, when the folder has one", () => {
   })
 })
 
-describe('progress', () => {
+describe('progress and the installed command', () => {
+  it('shows progress on a terminal, and none with --json', async () => {
+    const dir = writeFixture('cli-tty', project)
+    await buildWithout('rolldown', dir, { input: { main: 'src/main.js' } })
+    // `script` gives the CLI a pseudo-terminal, as a person at a shell has.
+    const onTerminal = (args: string) =>
+      execFileAsync(
+        'script',
+        ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(cliFile)} ${args}`, '/dev/null'],
+        {
+          cwd: dir,
+        },
+      )
+    const shown = await onTerminal('audit dist')
+    expect(shown.stdout).toContain('[singleton-guard] reading ')
+    expect(shown.stdout).toContain('no module is evaluated more than once')
+    const json = await onTerminal('audit dist --json')
+    expect(json.stdout).not.toContain('reading')
+    expect(JSON.parse(json.stdout.slice(json.stdout.indexOf('{'))).exitCode).toBe(0)
+  })
+
+  it('is the package bin: an executable file with a hashbang', async () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>
+    }
+    const bin = path.join(projectRoot, manifest.bin['singleton-guard'] as string)
+    expect(bin).toBe(cliFile)
+    expect(fs.readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true)
+    expect(fs.statSync(bin).mode & 0o111).not.toBe(0)
+    const help = await runCli(projectRoot, ['--help'])
+    expect(help.exitCode).toBe(0)
+    expect(help.stdout).toContain('singleton-guard audit <dir...>')
+  })
+
   it('prints nothing on stderr when not writing to a terminal', async () => {
     const dir = writeFixture('cli-quiet', project)
     await buildWithout('rolldown', dir, { input: { main: 'src/main.js' } })

@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { buildWithout, runCli, type Bundler } from './helpers/cli.ts'
 import { execute, statefulModule, writeFixture, type FixtureFiles } from './helpers/fixture.ts'
@@ -42,7 +44,7 @@ interface Truth {
 
 /** The executed truth: how often the store's top level ran, and whether a write is seen across the boundary. */
 async function truthOf(dir: string, outDir: string): Promise<Truth> {
-  const main = (await import('node:fs')).readdirSync(`${dir}/${outDir}`).find((file) => /^main\.m?js$/.test(file))
+  const main = fs.readdirSync(`${dir}/${outDir}`).find((file) => /^main\.m?js$/.test(file))
   return execute<Truth>(
     dir,
     `const { reply } = await import('./${outDir}/${main}')
@@ -202,5 +204,71 @@ console.log(JSON.stringify({ realms: globalThis.__evaluations.state, seen }))
     expect(both.exitCode).toBe(0)
     expect(both.stdout).toContain('SINGLETON_DUPLICATED_ACROSS_OUTPUTS')
     expect(both.stdout).toContain('cause: separate formats of one build')
+  })
+
+  it('passes a factory rolldown prints into several chunks behind its shared registry, as execution does', async () => {
+    const dir = writeFixture('cli-registry', {
+      ...incident(),
+      'src/auto-reply/reply/pipeline.js': incident()
+        ['src/auto-reply/reply/pipeline.js']!.toString()
+        .replace(
+          "const direct = await import('../../delegate-store.js')",
+          "const direct = { store: new Map([[id, 'pending']]) }",
+        ),
+      'src/run-main.js': `import { reply } from './auto-reply/reply/pipeline.js'\nglobalThis.__replied = await reply('request-1')\n`,
+      'src/run-second.js': `import { store } from './delegate-store.js'\nglobalThis.__peek = (id) => store.get(id)\n`,
+    })
+    await buildWithout('rolldown', dir, {
+      input: { main: 'src/run-main.js', second: 'src/run-second.js' },
+      rolldown: {
+        input: { preserveEntrySignatures: false },
+        output: { codeSplitting: { experimentalInlineCommonChunks: { maxSize: 100_000 } } },
+      },
+    })
+    const truth = await execute<Truth>(
+      dir,
+      `await import('./dist/main.js')
+await import('./dist/second.js')
+console.log(JSON.stringify({ realms: globalThis.__evaluations.state, seen: globalThis.__replied && globalThis.__peek('request-1') === 'pending' }))
+`,
+    )
+    expect(truth).toEqual({ realms: 1, seen: true })
+    const run = await runCli(dir, ['audit', 'dist', '--module', 'src/delegate-store.js', '--json'])
+    const json = JSON.parse(run.stdout) as ModuleJson
+    // The factory really is printed into more than one chunk, and still counted once.
+    expect(json.modules[0]?.files.length).toBeGreaterThan(1)
+    expect(json.modules[0]?.verdict).toBe('1 copy: one realm')
+    expect(run.exitCode).toBe(0)
+  })
+
+  it('still names two installs when the sources are gone (audited on another machine), version unknown', async () => {
+    const manifest = (version: string) =>
+      JSON.stringify({ name: 'shared-state', version, type: 'module', exports: './index.js' })
+    const dir = writeFixture('cli-gone', {
+      ...incident('legacy-tool'),
+      'src/delegate-store.js': `export { store } from 'shared-state'\n`,
+      'node_modules/shared-state/package.json': manifest('2.0.0'),
+      'node_modules/shared-state/index.js': statefulModule(),
+      'node_modules/legacy-tool/package.json': JSON.stringify({
+        name: 'legacy-tool',
+        version: '1.0.0',
+        type: 'module',
+        exports: './index.js',
+      }),
+      'node_modules/legacy-tool/index.js': `export { store } from 'shared-state'\n`,
+      'node_modules/legacy-tool/node_modules/shared-state/package.json': manifest('1.4.0'),
+      'node_modules/legacy-tool/node_modules/shared-state/index.js': statefulModule(),
+    })
+    const out = await buildWithout('esbuild', dir, { input: { main: 'src/main.js' } })
+    const truth = await truthOf(dir, out)
+    fs.rmSync(path.join(dir, 'node_modules'), { recursive: true })
+    fs.rmSync(path.join(dir, 'src'), { recursive: true })
+    const run = await runCli(dir, ['audit', out])
+    expect(truth.realms).toBe(2)
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('shared-state/index.js is evaluated 2 times')
+    expect(run.stdout).toContain('cause: same package, two installs')
+    expect(run.stdout).toContain('shared-state@unknown/index.js')
+    expect(run.stdout).toContain('not on disk')
   })
 })

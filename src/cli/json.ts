@@ -21,7 +21,7 @@ export interface AuditJson {
       kind: ChunkKind
       format: 'esm' | 'cjs'
       bytes: number
-      attributedBy: 'source map' | 'report' | 'none'
+      attributedBy: 'source map' | 'report' | 'bundler runtime' | 'none'
       unattributed: string | null
       imports: { target: string | null; specifier: string; kind: EdgeKind }[]
       forwardsTo: string[]

@@ -35,7 +35,7 @@ export interface AuditChunk {
   /** A shim holds no code: only import/export statements forwarding to these chunks. */
   forwardsTo: string[]
   modules: HeldModule[]
-  attributedBy: 'source map' | 'report' | 'none'
+  attributedBy: 'source map' | 'report' | 'bundler runtime' | 'none'
   /** Why the chunk could not be attributed. */
   unattributed: string | undefined
   computedDynamicImports: number

@@ -224,3 +224,30 @@ function unique(imports: ChunkImport[]): ChunkImport[] {
     return true
   })
 }
+
+/**
+ * A chunk without a map whose region comments (`// \\0rolldown/runtime.js`, rolldown's name for
+ * each module it prints) all name virtual modules: the bundler's own runtime, no source of the user.
+ */
+export function holdsOnlyVirtualModules(fileName: string, code: string): boolean {
+  let comments: readonly { type: string; value: string; start: number }[]
+  try {
+    comments = parseSync(fileName, code, { sourceType: 'unambiguous', lang: 'js' }).comments
+  } catch {
+    return false
+  }
+  let regions = 0
+  for (const comment of comments) {
+    if (comment.type !== 'Line' || (comment.start > 0 && code[comment.start - 1] !== '\n')) continue
+    const value = comment.value.trim()
+    const name = value.startsWith('#region ')
+      ? value.slice('#region '.length)
+      : value.startsWith('#endregion')
+        ? undefined
+        : value
+    if (name === undefined) continue
+    if (!name.startsWith('\\0')) return false
+    regions++
+  }
+  return regions > 0
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { AuditChunk, AuditFolder, HeldModule } from './model.ts'
 import { InputError, TEXT } from './messages.ts'
-import { parseChunk, type ParsedChunk } from './parse-chunk.ts'
+import { holdsOnlyVirtualModules, parseChunk, type ParsedChunk } from './parse-chunk.ts'
 import type { Progress } from './progress.ts'
 import { readReport } from './report-file.ts'
 import { attributeChunk } from './source-map.ts'
@@ -95,6 +95,9 @@ export function readFolder(
           identities,
         )
         fromReport++
+      } else if (!parsed.sourceMappingUrl && holdsOnlyVirtualModules(chunkPath, code)) {
+        // rolldown writes no map for its runtime chunk: it has no source file to map to.
+        chunk.attributedBy = 'bundler runtime'
       } else {
         chunk.unattributed = attribution.reason
       }

@@ -25,6 +25,7 @@ describe('bad input: one line, exit code 2, no stack trace', () => {
     ['audit without a folder', ['audit'], 'needs at least one folder'],
     ['diff with one folder', ['diff', 'dist'], 'compares exactly two folders'],
     ['a missing folder', ['audit', 'no-such-dist'], 'folder not found: no-such-dist'],
+    ['a folder inside another', ['audit', 'dist', 'dist/esm'], 'dist/esm is inside dist'],
     ['a file instead of a folder', ['audit', 'package.json'], 'not a folder: package.json'],
     ['a folder with no chunks', ['audit', 'empty'], 'no chunks in empty'],
     ['a bad mode', ['audit', 'dist', '--formats', 'loud'], '`--formats` accepts error, warn or ignore'],

@@ -11,7 +11,8 @@ import {
   type OutputMap,
 } from './core.ts'
 import { chunkChain, linkChunks, shimTargets } from './graph.ts'
-import { TEXT } from './messages.ts'
+import path from 'node:path'
+import { InputError, TEXT } from './messages.ts'
 import type { AuditChunk, AuditFolder } from './model.ts'
 import { stemOf } from './names.ts'
 import type { Progress } from './progress.ts'
@@ -79,7 +80,7 @@ export function audit(options: AuditOptions): AuditResult {
   const resolver = new AuditResolver()
   const folders: AuditFolder[] = []
   const read: ReadChunk[] = []
-  for (const dir of options.dirs) {
+  for (const dir of distinctFolders(options.dirs)) {
     const one = readFolder(dir, resolver, options.progress)
     folders.push(one.folder)
     read.push(...one.chunks)
@@ -123,6 +124,19 @@ export function audit(options: AuditOptions): AuditResult {
   if (matcher && units.size === 0) notes.push(TEXT.noSingletonMatched(matcher.patterns.map((p) => p.label).join(', ')))
   const unattributed = [...chunks.values()].filter((chunk) => chunk.unattributed !== undefined)
   return { folders, chunks, units, findings, unattributed, notes, matcher, root: options.root }
+}
+
+/** The same folder given twice is read once; a folder inside another would count its chunks twice. */
+function distinctFolders(dirs: readonly string[]): string[] {
+  const seen = new Map<string, string>()
+  for (const dir of dirs) if (!seen.has(path.resolve(dir))) seen.set(path.resolve(dir), dir)
+  for (const [absolute, dir] of seen) {
+    for (const [other, otherDir] of seen) {
+      if (other !== absolute && absolute.startsWith(other + path.sep))
+        throw new InputError(TEXT.nestedFolders(dir, otherDir))
+    }
+  }
+  return [...seen.values()]
 }
 
 interface OutputGroup {

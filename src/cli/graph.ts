@@ -1,6 +1,7 @@
 import path from 'node:path'
 import type { ChainStep } from './core.ts'
 import type { AuditChunk } from './model.ts'
+import { withoutHash } from './names.ts'
 import type { ReadChunk } from './read-folder.ts'
 
 /**
@@ -22,6 +23,11 @@ export function linkChunks(read: readonly ReadChunk[]): void {
       if (parsed.forwardsOnly && target && imported.kind !== 'dynamic') chunk.forwardsTo.push(target.id)
     }
   }
+  // Bundlers name entries `[name].js` and other chunks `[name]-[hash].js` by default: in a folder
+  // that has hashed names, an unhashed chunk that other chunks import is still an entry.
+  const hashedFolders = new Set(
+    read.filter(({ chunk }) => withoutHash(chunk.file) !== chunk.file).map(({ chunk }) => chunk.folder),
+  )
   for (const { chunk, parsed } of read) {
     if (parsed.forwardsOnly) {
       chunk.kind = 'shim'
@@ -29,6 +35,7 @@ export function linkChunks(read: readonly ReadChunk[]): void {
     }
     if (chunk.entrySource === 'report') continue
     if (chunk.importers.length === 0) chunk.kind = 'entry'
+    else if (hashedFolders.has(chunk.folder) && withoutHash(chunk.file) === chunk.file) chunk.kind = 'entry'
     else if (chunk.importers.every((edge) => edge.kind === 'dynamic')) chunk.kind = 'dynamic-entry'
     else chunk.kind = 'shared'
   }

@@ -25,6 +25,8 @@ export const TEXT = {
   badFlag: (detail: string): string => `${PREFIX} ${detail}. Run \`${CLI_NAME} --help\` for the options.`,
   badMode: (flag: string, value: string): string =>
     `${PREFIX} \`--${flag}\` accepts error, warn or ignore; got ${JSON.stringify(value)}.`,
+  nestedFolders: (inner: string, outer: string): string =>
+    `${PREFIX} ${inner} is inside ${outer}, which is audited already: give one of them (a folder is read with its subfolders).`,
   missingFolder: (dir: string): string => `${PREFIX} folder not found: ${dir}.`,
   notAFolder: (dir: string): string => `${PREFIX} not a folder: ${dir} (give the folder the build wrote into).`,
   noChunks: (dir: string): string =>

@@ -271,4 +271,37 @@ console.log(JSON.stringify({ realms: globalThis.__evaluations.state, seen: globa
     expect(run.stdout).toContain('shared-state@unknown/index.js')
     expect(run.stdout).toContain('not on disk')
   })
+
+  it('names a workspace package bundled from its source and from its build', async () => {
+    const dir = writeFixture('cli-source-build', {
+      'package.json': JSON.stringify({ name: 'app', type: 'module' }),
+      'packages/shared/package.json': JSON.stringify({
+        name: '@repo/shared',
+        version: '1.0.0',
+        type: 'module',
+        exports: './dist/state.js',
+      }),
+      'packages/shared/src/state.js': statefulModule(),
+      'node_modules/@repo/shared': { symlink: '../../packages/shared' },
+      'src/writer.js': `import { store } from '@repo/shared'\nexport const write = (k, v) => store.set(k, v)\n`,
+      'src/reader.runtime.js': `import { store } from '../packages/shared/src/state.js'\nexport const read = (k) => store.get(k)\n`,
+      'src/main.js': `export { write } from './writer.js'\nexport const lazyRead = async (k) => (await import('./reader.runtime.js')).read(k)\n`,
+    })
+    // The package's own build, with its map, as a workspace build step writes it.
+    await buildWithout('esbuild', path.join(dir, 'packages/shared'), { input: { state: 'src/state.js' } })
+    await buildWithout('rolldown', dir, { input: { main: 'src/main.js' } })
+    const truth = await execute<Truth>(
+      dir,
+      `const m = await import('./dist/main.js'); m.write('k', 1)
+const seen = (await m.lazyRead('k')) === 1
+console.log(JSON.stringify({ realms: globalThis.__evaluations.state, seen }))`,
+    )
+    expect(truth).toEqual({ realms: 2, seen: false })
+    for (const args of [['--singletons', 'packages/shared/src/state.js'], []]) {
+      const run = await runCli(dir, ['audit', 'dist', ...args])
+      expect(run.exitCode).toBe(1)
+      expect(run.stdout).toContain('packages/shared/src/state.js is evaluated 2 times')
+      expect(run.stdout).toContain('cause: a package bundled from its source and from its build')
+    }
+  })
 })

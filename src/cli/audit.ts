@@ -4,6 +4,7 @@ import {
   judgeAcross,
   judgeWithin,
   mapOutput,
+  sourcesOfBuiltFile,
   type ChainStep,
   type ChunkInput,
   type Finding,
@@ -64,13 +65,38 @@ export interface AuditResult {
   root: string
 }
 
-/** Without `--singletons`, every module is declared: the verdicts then list every copy. */
-const EVERY_MODULE = {
-  patterns: [],
-  mayDeclare: () => true,
-  matchExternal: () => [],
-  match: () => [{ label: 'every module', scope: 'module' as const }],
-} satisfies Omit<SingletonMatcher, never>
+/**
+ * Without `--singletons`, every module is declared, so the verdicts list every copy; except a
+ * package's built file whose source map names a source bundled in these folders too: left
+ * undeclared, the core's twin search counts it as a copy of that source (a package bundled from
+ * its source and from its build).
+ */
+function everyModule(buildsOfBundledSources: ReadonlySet<string>): SingletonMatcher {
+  const every = [{ label: 'every module', scope: 'module' as const }]
+  const matcher = {
+    patterns: [],
+    mayDeclare: () => true,
+    matchExternal: () => [],
+    match: (identity: ModuleIdentity) => (buildsOfBundledSources.has(identity.realpath) ? [] : every),
+  }
+  return matcher as unknown as SingletonMatcher
+}
+
+/** Bundled files that are builds (by their own source map) of other files bundled in these folders. */
+function buildsOfBundledSources(chunks: ReadonlyMap<string, AuditChunk>): Set<string> {
+  const bundled = new Set<string>()
+  for (const chunk of chunks.values()) for (const held of chunk.modules) bundled.add(held.identity.realpath)
+  const builds = new Set<string>()
+  for (const chunk of chunks.values()) {
+    for (const held of chunk.modules) {
+      // Only package files are read again: a project's own sources are not builds of anything.
+      if (!held.identity.package || builds.has(held.identity.realpath)) continue
+      if (sourcesOfBuiltFile(held.identity.realpath).some((source) => bundled.has(source)))
+        builds.add(held.identity.realpath)
+    }
+  }
+  return builds
+}
 
 /**
  * Reads the folders, rebuilds each output's chunks as the plugin's chunk map takes them (modules
@@ -90,18 +116,14 @@ export function audit(options: AuditOptions): AuditResult {
   const chunks = new Map(read.map(({ chunk }) => [chunk.id, chunk]))
 
   const matcher = options.singletons ? new SingletonMatcher([...options.singletons], options.root) : undefined
-  const index = new SingletonIndex(
-    matcher ?? (EVERY_MODULE as unknown as SingletonMatcher),
-    resolver,
-    new Set(),
-    options.root,
-  )
+  const builds = matcher ? new Set<string>() : buildsOfBundledSources(chunks)
+  const index = new SingletonIndex(matcher ?? everyModule(builds), resolver, new Set(), options.root)
   // Maps name files by any path (symlinked ones included): identities are always resolved.
   index.resolveEveryId()
   const groups = outputsOf(read)
   const mapAll = () => groups.map((group) => mapGroup(group, chunks, index))
   // A twin met in an earlier output is only known once its singleton is: map again when needed.
-  const maps = groups.length > 1 && matcher ? (mapAll(), mapAll()) : mapAll()
+  const maps = groups.length > 1 && (matcher || builds.size > 0) ? (mapAll(), mapAll()) : mapAll()
 
   const modes = { onDuplicate: 'error' as const, formats: options.formats, builds: options.builds, root: options.root }
   const judged: Finding[] = maps.flatMap((map) => judgeWithin(map, modes))

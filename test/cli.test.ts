@@ -61,7 +61,7 @@ interface ModuleJson {
   findings: { module: string; causes: string[]; copies: { module: string; detail?: string }[] }[]
 }
 
-const BUNDLERS: Bundler[] = ['rolldown', 'tsdown', 'esbuild']
+const BUNDLERS: Bundler[] = ['rolldown', 'tsdown', 'esbuild', 'vite']
 
 describe.each(BUNDLERS)('audit of a %s build made without the plugin', (bundler) => {
   it('audits the incident topology to 1 copy: one realm, and execution agrees', async () => {

@@ -28,7 +28,7 @@ export async function runCli(cwd: string, args: string[]): Promise<CliRun> {
   }
 }
 
-export type Bundler = 'rolldown' | 'tsdown' | 'esbuild'
+export type Bundler = 'rolldown' | 'tsdown' | 'esbuild' | 'vite'
 
 export interface PlainBuild {
   input: Record<string, string>
@@ -57,6 +57,21 @@ export async function buildWithout(bundler: Bundler, dir: string, spec: PlainBui
     } finally {
       await bundle.close()
     }
+  } else if (bundler === 'vite') {
+    const { build } = await import('vite')
+    await build({
+      root: dir,
+      configFile: false,
+      logLevel: 'silent',
+      resolve: { preserveSymlinks: spec.preserveSymlinks ?? false },
+      build: {
+        sourcemap,
+        outDir,
+        minify: false,
+        emptyOutDir: true,
+        lib: { entry: spec.input, formats: [format === 'esm' ? 'es' : 'cjs'], fileName: (_, name) => `${name}.js` },
+      },
+    })
   } else if (bundler === 'esbuild') {
     await esbuild.build({
       absWorkingDir: dir,

@@ -35,6 +35,8 @@ function incidentWithTwin(): FixtureFiles {
   return { ...incident('linked/delegate-store.js'), 'node_modules/linked': { symlink: '../src' } }
 }
 
+const PIPELINE = incident()['src/auto-reply/reply/pipeline.js'] as string
+
 const INPUT = { main: 'src/main.js', 'delegate-store': 'src/delegate-store.js' }
 
 interface Truth {
@@ -209,12 +211,10 @@ console.log(JSON.stringify({ realms: globalThis.__evaluations.state, seen }))
   it('passes a factory rolldown prints into several chunks behind its shared registry, as execution does', async () => {
     const dir = writeFixture('cli-registry', {
       ...incident(),
-      'src/auto-reply/reply/pipeline.js': incident()
-        ['src/auto-reply/reply/pipeline.js']!.toString()
-        .replace(
-          "const direct = await import('../../delegate-store.js')",
-          "const direct = { store: new Map([[id, 'pending']]) }",
-        ),
+      'src/auto-reply/reply/pipeline.js': PIPELINE.replace(
+        "const direct = await import('../../delegate-store.js')",
+        "const direct = { store: new Map([[id, 'pending']]) }",
+      ),
       'src/run-main.js': `import { reply } from './auto-reply/reply/pipeline.js'\nglobalThis.__replied = await reply('request-1')\n`,
       'src/run-second.js': `import { store } from './delegate-store.js'\nglobalThis.__peek = (id) => store.get(id)\n`,
     })

@@ -71,13 +71,13 @@ export interface AuditResult {
  * undeclared, the core's twin search counts it as a copy of that source (a package bundled from
  * its source and from its build).
  */
-function everyModule(buildsOfBundledSources: ReadonlySet<string>): SingletonMatcher {
+function everyModule(builds: ReadonlySet<string>): SingletonMatcher {
   const every = [{ label: 'every module', scope: 'module' as const }]
   const matcher = {
     patterns: [],
     mayDeclare: () => true,
     matchExternal: () => [],
-    match: (identity: ModuleIdentity) => (buildsOfBundledSources.has(identity.realpath) ? [] : every),
+    match: (identity: ModuleIdentity) => (builds.has(identity.realpath) ? [] : every),
   }
   return matcher as unknown as SingletonMatcher
 }

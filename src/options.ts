@@ -68,7 +68,7 @@ export interface Options {
   report?: boolean | string
 }
 
-export interface OptionsResolved {
+interface OptionsResolved {
   singletons: Pattern[]
   /** The singleton patterns, compiled once. */
   matcher: SingletonMatcher
@@ -80,7 +80,7 @@ export interface OptionsResolved {
   report: string | false
 }
 
-export const DEFAULT_REPORT_NAME = 'singleton-report.json'
+const DEFAULT_REPORT_NAME = 'singleton-report.json'
 
 const KNOWN_OPTIONS = ['singletons', 'root', 'onDuplicate', 'formats', 'builds', 'promote', 'report'] as const
 const KNOWN_PROMOTE_OPTIONS = ['include', 'exclude', 'singletons'] as const

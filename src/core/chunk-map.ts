@@ -17,7 +17,7 @@ const DECLARATION_FILE = /\.d\.[cm]?ts$/
 /** rolldown's shared-chunk registry throws this text; it survives minification. */
 const SHARED_REGISTRY_MARK = 'was not registered before it was required'
 
-export interface MapRequest {
+interface MapRequest {
   chunks: readonly ChunkInput[]
   output: OutputInfo
   index: SingletonIndex
@@ -27,7 +27,7 @@ export interface MapRequest {
   keepChunks: boolean
 }
 
-export interface MappedOutput {
+interface MappedOutput {
   map: OutputMap
   /** Every chunk, only when `keepChunks`. */
   chunks: ChunkRecord[]
@@ -78,7 +78,8 @@ export function mapOutput(request: MapRequest): MappedOutput {
       const identity = index.resolver.identify(id)
       if (!identity) continue
       for (const declaration of declarations) matchedLabels.add(declaration.label)
-      for (const unit of index.record(identity, declarations)) place(unit, chunk, identity, undefined)
+      const { units: declaredUnits, builtFrom } = index.record(identity, declarations)
+      for (const unit of declaredUnits) place(unit, chunk, identity, builtFrom)
       declared.add(id)
     }
   }

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { exportSubpathOf, installedNameOf, readManifest } from './manifest.ts'
+import { indexExports, installedNameOf, readManifest, type ExportIndex } from './manifest.ts'
 import { displayPath, isVirtualId, realpathOrNull, splitQuery, toPosix } from './paths.ts'
 import type { MetadataProblem, ModuleIdentity, PackageInfo } from './types.ts'
 
@@ -11,7 +11,7 @@ export class IdentityResolver {
   readonly #identities = new Map<string, ModuleIdentity | null>()
   readonly #locations = new Map<string, ModuleIdentity | null>()
   readonly #packageOfDir = new Map<string, PackageInfo | null>()
-  readonly #exportSubpaths = new Map<string, string | undefined>()
+  readonly #exportIndexes = new Map<string, ExportIndex>()
   readonly #problems = new Map<string, MetadataProblem>()
   readonly #reported = new Set<string>()
 
@@ -77,7 +77,7 @@ export class IdentityResolver {
     }
     if (path.basename(file) === 'package.json') {
       this.#packageOfDir.clear()
-      this.#exportSubpaths.clear()
+      this.#exportIndexes.clear()
       this.#identities.clear()
       this.#locations.clear()
     }
@@ -125,12 +125,13 @@ export class IdentityResolver {
   }
 
   #exportSubpathOf(pkg: PackageInfo, subpath: string): string | undefined {
-    const cacheKey = `${pkg.dir}\0${subpath}`
-    if (this.#exportSubpaths.has(cacheKey)) return this.#exportSubpaths.get(cacheKey)
-    const { subpath: found, problem } = exportSubpathOf(pkg.exports, pkg.mainFields, subpath)
-    if (problem) this.#problem(path.join(pkg.dir, 'package.json'), problem)
-    this.#exportSubpaths.set(cacheKey, found)
-    return found
+    let index = this.#exportIndexes.get(pkg.dir)
+    if (!index) {
+      index = indexExports(pkg.exports, pkg.mainFields)
+      if (index.problem) this.#problem(path.join(pkg.dir, 'package.json'), index.problem)
+      this.#exportIndexes.set(pkg.dir, index)
+    }
+    return index.subpathOf(subpath)
   }
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 
-export type ManifestRead =
+type ManifestRead =
   { status: 'ok'; manifest: Record<string, unknown> } | { status: 'missing' } | { status: 'unreadable'; reason: string }
 
 /** Reads a package.json as a user's tools would: a byte-order mark is fine, `null` or `[]` is not. */
@@ -32,19 +32,18 @@ export function readManifest(file: string): ManifestRead {
 
 /** The package name a folder is installed under: `node_modules/<name>` or `node_modules/@scope/<name>`. */
 export function installedNameOf(dir: string): string | undefined {
-  const parts = dir.split(/[\\/]/)
-  const last = parts.length - 1
-  if (parts[last - 1] === 'node_modules' && parts[last] && !parts[last].startsWith('@')) return parts[last]
-  if (parts[last - 2] === 'node_modules' && parts[last - 1]?.startsWith('@') && parts[last]) {
-    return `${parts[last - 1]}/${parts[last]}`
-  }
+  const at = Math.max(dir.lastIndexOf('/node_modules/'), dir.lastIndexOf('\\node_modules\\'))
+  if (at === -1) return undefined
+  const parts = dir.slice(at + '/node_modules/'.length).split(/[\\/]/)
+  if (parts.length === 1 && parts[0] && !parts[0].startsWith('@') && !parts[0].startsWith('.')) return parts[0]
+  if (parts.length === 2 && parts[0]?.startsWith('@') && parts[1]) return `${parts[0]}/${parts[1]}`
   return undefined
 }
 
 /** How deep an `exports` value may nest before it is taken as broken metadata. */
 const MAX_EXPORTS_DEPTH = 32
 
-export interface ExportTargets {
+interface ExportTargets {
   targets: string[]
   /** Set when the value nests deeper than any real package does, or refers to itself. */
   problem: string | undefined
@@ -92,82 +91,59 @@ export function normaliseTarget(target: string): string {
   return path.posix.normalize(target.replace(/\\/g, '/')).replace(/^\.\//, '')
 }
 
+/** Which export subpath loads a file of one package: built once per package, asked per file. */
+export interface ExportIndex {
+  subpathOf(fileSubpath: string): string | undefined
+  /** Set when the package's `exports` could only be read in part. */
+  problem: string | undefined
+}
+
 /**
- * The export subpath (`.`, `./store`) that loads `fileSubpath` under some condition, or, for a
- * package without `exports`, `.` when `main`/`module` names it. Wildcard entries (`./*`) count.
+ * Indexes a package's `exports` (every target under every condition, wildcards included) or,
+ * without `exports`, its `main`/`module` fields and the subpaths Node would load files by.
  */
-export function exportSubpathOf(
-  exportsField: unknown,
-  mainFields: readonly string[],
-  fileSubpath: string,
-): { subpath: string | undefined; problem: string | undefined } {
-  const compiled = compiledExports(exportsField)
-  if (compiled.entries === 0) {
-    const main = mainFields.some((field) => sameModuleFile(normaliseTarget(field), fileSubpath))
-    return { subpath: main ? '.' : undefined, problem: undefined }
-  }
-  // The first entry (in `exports` order) that loads the file wins, as a scan of the entries would find it.
-  const exact = compiled.exact.get(fileSubpath)
-  let found: { index: number; subpath: string } | undefined = exact
-  for (const wildcard of compiled.wildcards) {
-    if (found && wildcard.index >= found.index) break
-    const { before, after } = wildcard
-    if (
-      fileSubpath.startsWith(before) &&
-      fileSubpath.endsWith(after) &&
-      fileSubpath.length >= before.length + after.length
-    ) {
-      const middle = fileSubpath.slice(before.length, fileSubpath.length - after.length)
-      found = { index: wildcard.index, subpath: wildcard.key.replace('*', middle) }
+export function indexExports(exportsField: unknown, mainFields: readonly string[]): ExportIndex {
+  const entries = exportEntries(exportsField)
+  if (entries.length === 0) {
+    const mains = new Set(
+      mainFields.flatMap((field) => PROBED_SUFFIXES.map((suffix) => normaliseTarget(field) + suffix)),
+    )
+    return {
+      problem: undefined,
+      // Without `exports`, `pkg/store` loads `store.js` (or `store/index.js`): the subpath is the file's.
+      subpathOf: (file) =>
+        mains.has(file) ? '.' : `./${file.replace(/\.(?:[cm]?js|json)$/, '').replace(/\/index$/, '')}`,
     }
   }
-  const last = found?.index ?? Number.POSITIVE_INFINITY
-  const problem = compiled.problem && compiled.problem.index <= last ? compiled.problem.text : undefined
-  return { subpath: found?.subpath, problem }
-}
-
-interface CompiledExports {
-  entries: number
-  /** Normalised target -> the first entry that names it. */
-  exact: Map<string, { index: number; subpath: string }>
-  /** Targets of wildcard entries, in `exports` order. */
-  wildcards: { index: number; key: string; before: string; after: string }[]
-  problem: { index: number; text: string } | undefined
-}
-
-/**
- * An `exports` value read once per package: a package such as date-fns has thousands of entries,
- * and every one of its bundled files asks for its subpath.
- */
-const compiledByField = new WeakMap<object, CompiledExports>()
-
-function compiledExports(exportsField: unknown): CompiledExports {
-  const cacheable = typeof exportsField === 'object' && exportsField !== null
-  const cached = cacheable ? compiledByField.get(exportsField) : undefined
-  if (cached) return cached
-  const entries = exportEntries(exportsField)
-  const compiled: CompiledExports = { entries: entries.length, exact: new Map(), wildcards: [], problem: undefined }
-  entries.forEach(([key, value], index) => {
+  const exact = new Map<string, string>()
+  const wildcards: { before: string; after: string; key: string }[] = []
+  let problem: string | undefined
+  for (const [key, value] of entries) {
     const found = exportTargets(value)
-    if (found.problem && !compiled.problem) compiled.problem = { index, text: found.problem }
+    problem ??= found.problem
     for (const raw of found.targets) {
       const target = normaliseTarget(raw)
-      if (!key.includes('*')) {
-        if (!compiled.exact.has(target)) compiled.exact.set(target, { index, subpath: key })
-        continue
-      }
       const star = target.indexOf('*')
-      if (star !== -1)
-        compiled.wildcards.push({ index, key, before: target.slice(0, star), after: target.slice(star + 1) })
+      if (!key.includes('*')) {
+        if (!exact.has(target)) exact.set(target, key)
+      } else if (star !== -1) {
+        wildcards.push({ before: target.slice(0, star), after: target.slice(star + 1), key })
+      }
     }
-  })
-  if (cacheable) compiledByField.set(exportsField, compiled)
-  return compiled
+  }
+  return {
+    problem,
+    subpathOf(file) {
+      const direct = exact.get(file)
+      if (direct !== undefined) return direct
+      for (const { before, after, key } of wildcards) {
+        if (file.length >= before.length + after.length && file.startsWith(before) && file.endsWith(after)) {
+          return key.replace('*', file.slice(before.length, file.length - after.length))
+        }
+      }
+      return undefined
+    },
+  }
 }
 
 const PROBED_SUFFIXES = ['', '.js', '.mjs', '.cjs', '.json', '/index.js', '/index.mjs', '/index.cjs']
-
-/** `main: "lib/index"` names `lib/index.js`: the resolution Node applies to main fields. */
-function sameModuleFile(target: string, fileSubpath: string): boolean {
-  return PROBED_SUFFIXES.some((suffix) => target + suffix === fileSubpath)
-}

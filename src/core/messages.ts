@@ -71,8 +71,14 @@ export function metadataWarning(problem: MetadataProblem, display: string): stri
   return `${CODES.SINGLETON_PACKAGE_METADATA}: ${display} ${problem.reason}. The package is identified by the folder it is installed in, and its copies are still compared.`
 }
 
-export function buildsIncompleteWarning(completed: number, failed: number): string {
-  return `${CODES.SINGLETON_BUILDS_INCOMPLETE}: ${failed} of ${completed + failed} builds failed before writing their output; copies across builds were compared among the ${completed} that completed only.`
+/** Said when a build sharing the instance fails: what the verdict across builds covers. */
+export function buildsIncompleteWarning(completed: number, failed: number, expected: number): string {
+  const total = expected > 0 ? ` of ${expected}` : ''
+  const scope =
+    completed < 2
+      ? `copies across builds could not be compared (${completed === 0 ? 'no build has' : 'only one build has'} completed)`
+      : `copies across builds were compared among the ${completed} builds that completed`
+  return `${CODES.SINGLETON_BUILDS_INCOMPLETE}: ${failed}${total} build${failed === 1 && !total ? '' : 's'} failed before writing ${failed === 1 ? 'its' : 'their'} output; ${scope}. Fix the failing build to get the full verdict.`
 }
 
 export function reportNameTaken(name: string): string {

@@ -1,8 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import picomatch from 'picomatch'
-import { exportEntries, exportTargets, normaliseTarget } from './manifest.ts'
-import { splitQuery } from './paths.ts'
+import { exportEntries, exportTargets, normaliseTarget, readManifest } from './manifest.ts'
+import { realpathOrNull, splitQuery, toPosix } from './paths.ts'
 import type { Declaration, DeclarationScope, ModuleIdentity, PackageInfo, Pattern } from './types.ts'
 
 export const MARKER_LABEL = '// @singleton'
@@ -14,6 +14,8 @@ interface CompiledPattern {
   matches: (identity: ModuleIdentity) => boolean
   /** An external import the pattern names: not bundled, so one instance at run time, but matched. */
   matchesExternal: (specifier: string) => boolean
+  /** The module key every match shares, for patterns that name one module of a package. */
+  key?: string
   /**
    * A quick test on a file path that lets through at least every module the pattern declares:
    * plain string work, run for each module id of an output before anything costlier.
@@ -51,7 +53,9 @@ export class SingletonMatcher {
   match(identity: ModuleIdentity): Declaration[] {
     const found: Declaration[] = []
     for (const pattern of this.patterns) {
-      if (pattern.matches(identity)) found.push({ label: pattern.label, scope: pattern.scope })
+      if (!pattern.matches(identity)) continue
+      const { label, scope, key } = pattern
+      found.push(key === undefined ? { label, scope } : { label, scope, key })
     }
     return found
   }
@@ -79,8 +83,12 @@ function compile(pattern: Pattern, root: string): CompiledPattern {
 
 function compileFile(label: string, file: string): CompiledPattern {
   const isFolder = fs.statSync(file).isDirectory()
-  const prefix = file + path.sep
-  const test = (candidate: string) => (isFolder ? candidate.startsWith(prefix) : candidate === file)
+  // Module ids are real paths where the bundler resolves symlinks: a root reached through a
+  // symlink (a linked home folder, macOS's /tmp) must still match.
+  const spellings = [...new Set([file, realpathOrNull(file) ?? file])]
+  const test = isFolder
+    ? (candidate: string) => spellings.some((spelling) => candidate.startsWith(spelling + path.sep))
+    : (candidate: string) => spellings.includes(candidate)
   return {
     label,
     scope: 'module',
@@ -101,11 +109,14 @@ function compileGlob(label: string, glob: string, root: string): CompiledPattern
   } catch (error) {
     throw new PatternError(`${label} is not a valid glob: ${(error as Error).message}`)
   }
-  const folder = relative ? `${root}${path.sep}` : ''
+  const folders = relative ? [...new Set([root, realpathOrNull(root) ?? root])].map((dir) => dir + path.sep) : ['']
   const matchFile = (file: string) => {
-    if (!file.startsWith(folder)) return false
-    const candidate = relative ? file.slice(folder.length) : file
-    return test(path.sep === '/' ? candidate : candidate.split(path.sep).join('/'))
+    for (const folder of folders) {
+      if (!file.startsWith(folder)) continue
+      const candidate = file.slice(folder.length)
+      if (test(path.sep === '/' ? candidate : candidate.split(path.sep).join('/'))) return true
+    }
+    return false
   }
   return {
     label,
@@ -139,11 +150,20 @@ function compilePackage(label: string, specifier: string, root: string): Compile
     linked = undefined
   }
   const workspaceFolder = linked && !linked.includes(installedSegment) ? linked + path.sep : undefined
+  // The install the root resolves usually holds hundreds of modules: its files for the subpath are
+  // known from its manifest, so only those pass the quick test. Other installs pass whole.
+  const rootInstall = linked && !workspaceFolder && subpath !== '' ? linked + path.sep : undefined
+  const rootFiles = rootInstall ? filesOfInstall(rootInstall, subpath) : undefined
+  const inPackage = (file: string) =>
+    file.includes(installedSegment) &&
+    (rootInstall === undefined ||
+      !file.startsWith(rootInstall) ||
+      rootFiles!.has(toPosix(file.slice(rootInstall.length))))
   return {
     label,
     scope: subpath === '' ? 'package' : 'module',
-    mayMatch: (file) =>
-      file.includes(installedSegment) || (workspaceFolder !== undefined && file.startsWith(workspaceFolder)),
+    ...(subpath === '' ? {} : { key: `package:${name}/./${subpath}` }),
+    mayMatch: (file) => inPackage(file) || (workspaceFolder !== undefined && file.startsWith(workspaceFolder)),
     matchesExternal: (imported) => imported === specifier || (subpath === '' && imported.startsWith(`${name}/`)),
     matches: (m) => {
       if (!m.package || m.package.name !== name || m.subpath === undefined) return false
@@ -171,7 +191,8 @@ function subpathFiles(pkg: PackageInfo, subpath: string): Set<string> {
   return files
 }
 
-/** The file part of an id, for the quick tests. */
-export function fileOfId(id: string): string {
-  return id.includes('?') || id.includes('#') ? splitQuery(id).file : id
+function filesOfInstall(dir: string, subpath: string): Set<string> {
+  const read = readManifest(path.join(dir, 'package.json'))
+  const exportsField = read.status === 'ok' ? read.manifest.exports : undefined
+  return subpathFiles({ exports: exportsField } as PackageInfo, subpath)
 }

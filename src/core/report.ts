@@ -44,7 +44,7 @@ export interface ReportSingleton {
   facades: string[]
 }
 
-export interface ReportInput {
+interface ReportInput {
   output: OutputMap
   chunks: readonly ChunkRecord[]
   findings: readonly Finding[]

@@ -14,13 +14,13 @@ export interface Unit {
   scope: UnitScope
 }
 
-export interface KnownSingleton {
+interface KnownSingleton {
   display: string
   declaredBy: Set<string>
 }
 
 /** A module that is a copy of a declared singleton without being declared itself. */
-export interface Twin {
+interface Twin {
   identity: ModuleIdentity
   units: Unit[]
   /** The source file, when the twin is a build of the singleton (its source map says so). */
@@ -44,6 +44,9 @@ export class SingletonIndex {
   readonly #packageDirs = new Set<string>()
   /** Source file of a singleton's build -> the singleton's units. */
   readonly #builtSingletons = new Map<string, Unit[]>()
+  /** Folders of workspace packages (not installed under node_modules) that hold a singleton. */
+  readonly #workspaceDirs = new Set<string>()
+  readonly #readBuilds = new Set<string>()
   #everyIdIsCandidate = false
 
   constructor(matcher: SingletonMatcher, resolver: IdentityResolver, markedIds: ReadonlySet<string>, root: string) {
@@ -84,9 +87,19 @@ export class SingletonIndex {
     return marked ? [...found, MARKER] : found
   }
 
-  /** Remembers a declared singleton, so its twins are recognised here and in later outputs. */
-  record(identity: ModuleIdentity, declarations: readonly Declaration[]): Unit[] {
-    const units = unitsOf(identity, declarations)
+  /**
+   * Remembers a declared singleton, so its twins are recognised here and in later outputs. A
+   * built file of a workspace package whose source map names declared sources of that package
+   * counts as a copy of those sources.
+   */
+  record(
+    identity: ModuleIdentity,
+    declarations: readonly Declaration[],
+  ): { units: Unit[]; builtFrom: string | undefined } {
+    const sources = this.#declaredSourcesOf(identity)
+    const builtFrom = sources[0]?.realpath
+    const units =
+      sources.length > 0 ? sources.flatMap((source) => unitsOf(source, declarations)) : unitsOf(identity, declarations)
     for (const unit of units) {
       let known = this.#known.get(unit.key)
       if (!known) {
@@ -99,16 +112,36 @@ export class SingletonIndex {
     }
     this.#baseNames.add(baseNameOf(identity.file))
     this.#baseNames.add(baseNameOf(identity.realpath))
-    if (identity.package) {
+    const pkg = identity.package
+    // The project's own package holds every module of the build: its folder says nothing of twins.
+    if (pkg && !isInside(this.root, pkg.dir)) {
       this.#packageSegments.add(
-        `${path.sep}node_modules${path.sep}${identity.package.name.split('/').join(path.sep)}${path.sep}`,
+        `${path.sep}node_modules${path.sep}${pkg.name.split(/[\\/]/).join(path.sep)}${path.sep}`,
       )
-      this.#packageDirs.add(identity.package.dir + path.sep)
-      for (const source of sourcesOfBuiltFile(identity.realpath)) {
-        if (!this.#builtSingletons.has(source)) this.#builtSingletons.set(source, units)
+      this.#packageDirs.add(pkg.dir + path.sep)
+      // Only a workspace package is bundled from its source and its build; installed ones are not read.
+      if (isWorkspacePackage(pkg.dir) && !this.#readBuilds.has(identity.realpath)) {
+        this.#workspaceDirs.add(pkg.dir)
+        this.#readBuilds.add(identity.realpath)
+        for (const source of sourcesOfBuiltFile(identity.realpath)) {
+          if (!this.#builtSingletons.has(source)) this.#builtSingletons.set(source, units)
+        }
       }
     }
-    return units
+    return { units, builtFrom }
+  }
+
+  /** Sources of a built file of a workspace package that are declared singletons of that package too. */
+  #declaredSourcesOf(identity: ModuleIdentity): ModuleIdentity[] {
+    const pkg = identity.package
+    if (!pkg || !isWorkspacePackage(pkg.dir)) return []
+    const found: ModuleIdentity[] = []
+    for (const source of sourcesOfBuiltFile(identity.realpath)) {
+      if (source === identity.realpath || !source.startsWith(pkg.dir + path.sep)) continue
+      const origin = this.resolver.identify(source)
+      if (origin && (this.markedIds.has(source) || this.matcher.match(origin).length > 0)) found.push(origin)
+    }
+    return found
   }
 
   /** The cheap test: may `id` be a twin of a singleton met so far? */
@@ -120,8 +153,15 @@ export class SingletonIndex {
     return false
   }
 
-  /** The singleton units `id` is a copy of, when it is one. */
+  /**
+   * The singleton units `id` is a copy of, when it is one. Where rolldown resolved symlinks, an
+   * id is its real path, so its key is read without a syscall and only a match pays for one.
+   */
   twinOf(id: string): Twin | null {
+    if (!this.#everyIdIsCandidate && !this.#baseNames.has(baseNameOf(id))) {
+      const located = this.resolver.locate(id)
+      if (!located || !this.#mayMatchKey(located)) return null
+    }
     const identity = this.resolver.identify(id)
     if (!identity) return null
     const units: Unit[] = []
@@ -136,8 +176,15 @@ export class SingletonIndex {
     return units.length > 0 ? { identity, units, builtFrom: undefined } : null
   }
 
+  #mayMatchKey(located: ModuleIdentity): boolean {
+    if (this.#known.has(located.key) || this.#known.has(located.installKey)) return true
+    const pkg = located.package
+    return pkg !== undefined && (this.#known.has(packageKey(pkg.name)) || this.#workspaceDirs.has(pkg.dir))
+  }
+
   /** A file whose source map names a singleton's file (its build), or the source of a built singleton. */
   #builtFromSingleton(identity: ModuleIdentity): { units: Unit[]; source: string } | undefined {
+    if (!identity.package || !this.#workspaceDirs.has(identity.package.dir)) return undefined
     const asSource = this.#builtSingletons.get(identity.realpath)
     if (asSource) return { units: asSource.filter((unit) => unit.scope !== 'package'), source: identity.realpath }
     for (const source of sourcesOfBuiltFile(identity.realpath)) {
@@ -157,11 +204,13 @@ export class SingletonIndex {
     this.#packageSegments.clear()
     this.#packageDirs.clear()
     this.#builtSingletons.clear()
+    this.#workspaceDirs.clear()
+    this.#readBuilds.clear()
     this.resolver.forget(file)
   }
 }
 
-export function packageKey(name: string): string {
+function packageKey(name: string): string {
   return `package:${name}`
 }
 
@@ -170,12 +219,22 @@ export function packageKey(name: string): string {
  * only its package was declared, whose installs are compared as wholes) and, for a declared
  * package, the package itself.
  */
-export function unitsOf(identity: ModuleIdentity, declarations: readonly Declaration[]): Unit[] {
+function unitsOf(identity: ModuleIdentity, declarations: readonly Declaration[]): Unit[] {
   const moduleScope = declarations.some((declaration) => declaration.scope === 'module')
   const packageScope = declarations.some((declaration) => declaration.scope === 'package')
   const units: Unit[] = []
-  if (moduleScope || !identity.package) units.push({ key: identity.key, scope: 'module' })
+  const named = declarations.find((declaration) => declaration.key !== undefined)?.key
+  if (named !== undefined) units.push({ key: named, scope: 'module' })
+  else if (moduleScope || !identity.package) units.push({ key: identity.key, scope: 'module' })
   else units.push({ key: identity.installKey, scope: 'install' })
   if (packageScope && identity.package) units.push({ key: packageKey(identity.package.name), scope: 'package' })
   return units
+}
+
+function isInside(file: string, dir: string): boolean {
+  return file === dir || file.startsWith(dir + path.sep)
+}
+
+function isWorkspacePackage(dir: string): boolean {
+  return !dir.includes(`${path.sep}node_modules${path.sep}`)
 }

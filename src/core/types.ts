@@ -56,6 +56,11 @@ export interface Declaration {
   /** How messages name the pattern (`'src/state.ts'`, `/registry/`, `// @singleton`). */
   label: string
   scope: DeclarationScope
+  /**
+   * The module key the pattern itself gives (`pkg/subpath`: whatever file each install resolves
+   * that subpath to is the one module), when it gives one.
+   */
+  key?: string
 }
 
 /** A chunk as the chunk map needs it: rolldown's, Rollup's and Vite's output chunks have this shape. */

@@ -129,9 +129,14 @@ export function causeBetween(a: Copy, b: Copy): Cause {
   }
   const [pa, pb] = [a.identity.package, b.identity.package]
   if (pa && pb && pa.dir !== pb.dir) return 'same-package-two-installs'
-  if (a.builtFrom || b.builtFrom) return 'source-and-build'
-  if (SOURCE_FILE.test(a.identity.realpath) !== SOURCE_FILE.test(b.identity.realpath)) return 'source-and-build'
+  if (a.builtFrom || b.builtFrom || isSource(a) !== isSource(b)) return 'source-and-build'
   return 'dual-package-files'
+}
+
+/** A package's source rather than its build: TypeScript and the like, a `src/` folder, or named in a build's map. */
+function isSource(copy: Copy): boolean {
+  const { subpath, realpath } = copy.identity
+  return copy.builtFrom === undefined && (SOURCE_FILE.test(realpath) || (subpath ?? '').split('/').includes('src'))
 }
 
 function findingCopy(output: OutputMap, copy: Copy, first: Copy, root: string): FindingCopy {

@@ -20,7 +20,7 @@ import { compareFindings, judgeAcross, judgeWithin, type Modes } from '../core/v
 import type { Ledger } from './ledger.ts'
 import { chunksOf, entryIdsOf, outputInfoOf, realmOf } from './output-info.ts'
 
-export interface CheckSettings extends Modes {
+interface CheckSettings extends Modes {
   report: string | false
 }
 
@@ -35,10 +35,12 @@ export function checkPlugin(settings: CheckSettings, index: SingletonIndex, ledg
       return null
     },
     buildEnd(error) {
-      if (!error || ledger.recordFailure() !== 'all') return
-      // This build failed, and it was the last one running: judge the builds that completed.
-      const across = judgeAcross(ledger.outputs(), settings)
-      for (const finding of across) this.warn({ code: finding.code, message: explainFinding(finding) })
+      if (!error) return
+      // A host may stop every build as soon as one fails: judge what completed, and say so.
+      ledger.recordFailure()
+      for (const finding of judgeAcross(ledger.outputs(), settings)) {
+        this.warn({ code: finding.code, message: explainFinding(finding) })
+      }
       this.warn({ code: CODES.SINGLETON_BUILDS_INCOMPLETE, message: incomplete(ledger) })
     },
     generateBundle: {
@@ -87,7 +89,7 @@ export function checkPlugin(settings: CheckSettings, index: SingletonIndex, ledg
 }
 
 function incomplete(ledger: Ledger): string {
-  return buildsIncompleteWarning(ledger.outputs().length, ledger.failedBuilds)
+  return buildsIncompleteWarning(ledger.outputs().length, ledger.failedBuilds, ledger.expectedOutputs)
 }
 
 /** Unreadable package metadata and patterns that matched nothing: each said once. */

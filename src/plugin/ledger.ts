@@ -6,7 +6,7 @@ import type { OutputMap, Promotion } from '../core/types.ts'
  * `incremental` after that (watch rebuilds) or when no count was announced (rolldown API): then
  * each output reports the splits it takes part in, so whichever closes last fails.
  */
-export type AcrossPhase = 'wait' | 'all' | 'incremental'
+type AcrossPhase = 'wait' | 'all' | 'incremental'
 
 /**
  * What the builds sharing one plugin instance have produced: outputs keyed by folder, format,
@@ -44,6 +44,10 @@ export class Ledger {
 
   get failedBuilds(): number {
     return this.#failedBuilds
+  }
+
+  get expectedOutputs(): number {
+    return this.#expectedOutputs
   }
 
   outputs(): OutputMap[] {

@@ -416,6 +416,7 @@ describe('a project reached through a symlinked folder', () => {
       })
       expect(await truthOf(dir)).toEqual({ realms: 2, seen: false })
       expect(result.errorCode).toBe('SINGLETON_DUPLICATED')
+      expect(result.error).toContain('SINGLETON_DUPLICATED: src/state.js is evaluated 2 times')
     },
   )
 })

@@ -22,7 +22,7 @@ import { AuditResolver } from './source-identity.ts'
 
 export type Mode = 'error' | 'warn' | 'ignore'
 
-export interface AuditOptions {
+interface AuditOptions {
   dirs: readonly string[]
   /** Where patterns and printed paths are relative to. */
   root: string

@@ -3,7 +3,7 @@
  * their words. Nothing else in src/cli imports from ../core.
  */
 export { IdentityResolver, displayModule } from '../core/identity.ts'
-export { displayPath, isVirtualId, splitQuery } from '../core/paths.ts'
+export { isVirtualId, splitQuery } from '../core/paths.ts'
 export { PatternError, SingletonMatcher } from '../core/patterns.ts'
 export { SingletonIndex } from '../core/singleton-index.ts'
 export { sourcesOfBuiltFile } from '../core/built-from.ts'
@@ -11,14 +11,4 @@ export { mapOutput } from '../core/chunk-map.ts'
 export { judgeAcross, judgeWithin } from '../core/verdicts.ts'
 export { CAUSE_TITLES, PREFIX } from '../core/messages.ts'
 export { explainFinding, formatChain } from '../core/explain.ts'
-export type {
-  ChainStep,
-  ChunkInput,
-  Declaration,
-  Finding,
-  FindingCopy,
-  ModuleIdentity,
-  OutputMap,
-  PackageInfo,
-  TrackedModule,
-} from '../core/types.ts'
+export type { ChainStep, ChunkInput, Finding, ModuleIdentity, OutputMap } from '../core/types.ts'

@@ -6,7 +6,7 @@ import { withoutHash } from './names.ts'
 /** Bumped on any change a reader of `diff --json` must know about. */
 export const DIFF_JSON_VERSION = 1
 
-export type ChangeKind =
+type ChangeKind =
   | 'copies-appeared'
   | 'copies-disappeared'
   | 'copies-changed'
@@ -16,7 +16,7 @@ export type ChangeKind =
   | 'shim-appeared'
   | 'shim-disappeared'
 
-export interface ModuleChange {
+interface ModuleChange {
   module: string
   kind: ChangeKind
   /** Chunk names without their hash, before and after. */

@@ -5,9 +5,9 @@ import type { ModuleView } from './module-view.ts'
 import type { EdgeKind } from './parse-chunk.ts'
 
 /** Bumped on any change a reader of `--json` must know about; documented in the README. */
-export const AUDIT_JSON_VERSION = 1
+const AUDIT_JSON_VERSION = 1
 
-export interface AuditJson {
+interface AuditJson {
   schema: 'singleton-guard/audit'
   version: typeof AUDIT_JSON_VERSION
   exitCode: 0 | 1 | 2

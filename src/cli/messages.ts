@@ -1,7 +1,7 @@
 /** Every text the CLI prints about its input and usage; findings use the plugin's own words. */
 import { PREFIX } from './core.ts'
 
-export const CLI_NAME = 'singleton-guard'
+const CLI_NAME = 'singleton-guard'
 
 /** A user mistake or unreadable input: printed as one line, exit code 2, never a stack trace. */
 export class InputError extends Error {

@@ -3,7 +3,7 @@ import type { EdgeKind } from './parse-chunk.ts'
 
 export type ChunkKind = 'entry' | 'dynamic-entry' | 'shared' | 'shim'
 
-export interface ChunkEdge {
+interface ChunkEdge {
   /** The chunk reached, as `<folder>/<file>`; undefined for an import leaving the audited folders. */
   target: string | undefined
   specifier: string

@@ -4,7 +4,7 @@ import { Visitor, parseSync, type Node } from 'oxc-parser'
 /** How a chunk reaches another file. */
 export type EdgeKind = 'static' | 'dynamic' | 'require'
 
-export interface ChunkImport {
+interface ChunkImport {
   specifier: string
   kind: EdgeKind
 }

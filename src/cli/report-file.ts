@@ -2,13 +2,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { InputError, TEXT } from './messages.ts'
 
-export const REPORT_FILE = 'singleton-report.json'
+const REPORT_FILE = 'singleton-report.json'
 
 /** Report versions whose shape this CLI reads. */
 const KNOWN_VERSIONS: readonly number[] = [1, 2]
 
 /** What the plugin's report adds to the bytes: only hints, each checked against the folder. */
-export interface ReportHints {
+interface ReportHints {
   /** Entry flags by chunk file name. */
   entries: Map<string, { isEntry: boolean; isDynamicEntry: boolean }>
   /** Absolute source paths whose code each chunk holds, for chunks without a usable map. */

@@ -5,13 +5,13 @@ import { TraceMap, decodedMappings } from '@jridgewell/trace-mapping'
 import { BROKEN_MAP, MAP_NOT_FOUND, NO_MAP } from './messages.ts'
 
 /** A source whose code a chunk holds, and how much of the chunk's mapped code points into it. */
-export interface OwnedSource {
+interface OwnedSource {
   /** Absolute path (or the map's text when it names no file, e.g. a virtual module). */
   source: string
   segments: number
 }
 
-export type Attribution = { ok: true; sources: OwnedSource[] } | { ok: false; reason: string }
+type Attribution = { ok: true; sources: OwnedSource[] } | { ok: false; reason: string }
 
 /**
  * Which sources own code in a chunk, from its source map: a source owns code when at least one

@@ -136,6 +136,16 @@ describe.each(BUNDLERS)('audit of a %s build made without the plugin', (bundler)
     expect(run.stdout).toContain('shared-state@1.4.0/index.js')
     expect(run.stdout).toContain('shared-state@2.0.0/index.js')
     expect(run.stdout).toContain('npm dedupe')
+
+    const picture = JSON.parse(
+      (await runCli(dir, ['audit', out, '--module', 'shared-state', '--json'])).stdout,
+    ) as ModuleJson
+    expect(picture.exitCode).toBe(1)
+    expect(picture.modules[0]).toMatchObject({
+      module: 'shared-state',
+      copies: truth.realms,
+      verdict: '2 copies: same package, two installs',
+    })
   })
 })
 

@@ -28,7 +28,7 @@ export function explainFinding(finding: Finding): string {
   return lines.join('\n')
 }
 
-function formatChain(chain: readonly ChainStep[]): string {
+export function formatChain(chain: readonly ChainStep[]): string {
   return chain
     .map((step) =>
       step.edge === 'entry'

@@ -13,6 +13,7 @@ export type { Options, PromoteOptions, Pattern, DuplicateMode, CrossMode, Runtim
 export type { RuntimeGuardEvent, RuntimeEvaluation, Registry, RegistryListing } from './runtime/registry.ts'
 export type { Cause, ChainStep, Finding, FindingCopy, Promotion, PromotionReason } from './core/types.ts'
 export type { SingletonReport, ReportOutput, ReportChunk, ReportSingleton } from './core/report.ts'
+export type { MigrationView } from './core/migration.ts'
 export { REPORT_VERSION } from './core/report.ts'
 export { CODES } from './core/messages.ts'
 

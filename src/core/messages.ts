@@ -21,6 +21,8 @@ export const CODES = {
   SINGLETON_PACKAGE_METADATA: 'SINGLETON_PACKAGE_METADATA',
   SINGLETON_BUILDS_INCOMPLETE: 'SINGLETON_BUILDS_INCOMPLETE',
   SINGLETON_REPORT_NAME_TAKEN: 'SINGLETON_REPORT_NAME_TAKEN',
+  SINGLETON_PROMOTE_MIGRATION: 'SINGLETON_PROMOTE_MIGRATION',
+  SINGLETON_COPIES_SHARE_STATE: 'SINGLETON_COPIES_SHARE_STATE',
   /** Printed or thrown by the built program itself (`runtimeGuard`); its text lives in runtime/registry.ts. */
   SINGLETON_DUPLICATED_AT_RUNTIME: 'SINGLETON_DUPLICATED_AT_RUNTIME',
 } as const
@@ -120,4 +122,37 @@ export function promotedEntryMap(promotions: readonly { name: string; module: st
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((p) => `    ${`${JSON.stringify(p.name)}:`.padEnd(width + 1)} ${JSON.stringify(p.module)}, // ${p.reason}`)
   return `${CODES.SINGLETON_PROMOTED}: ${promotions.length} module${promotions.length === 1 ? '' : 's'} promoted to stable entries. The same map, written by hand, would be:\n  entry: {\n${lines.join('\n')}\n  },`
+}
+
+/** One line comparing the user's hand-kept entry list with what promote does (the report holds every name). */
+export function promoteMigrationSummary(parts: {
+  covered: readonly string[]
+  kept: readonly string[]
+  notBoundaries: readonly string[]
+  addedByPromote: readonly string[]
+  missing: readonly string[]
+}): string {
+  const some = (names: readonly string[]) =>
+    names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
+  const said: string[] = []
+  if (parts.covered.length > 0)
+    said.push(
+      `${count(parts.covered.length, 'entry', 'entries')} promote now pins under the same name, safe to delete (${some(parts.covered)})`,
+    )
+  if (parts.missing.length > 0)
+    said.push(
+      `${count(parts.missing.length, 'lazy boundary', 'lazy boundaries')} neither the list nor promote pins, left hashed so a rebuild strands a running process (${some(parts.missing)}): add ${parts.missing.length === 1 ? 'it' : 'them'} or set promote.boundaries: 'all'`,
+    )
+  if (parts.notBoundaries.length > 0)
+    said.push(
+      `${count(parts.notBoundaries.length, 'listed entry is', 'listed entries are')} imported statically, not a runtime boundary (${some(parts.notBoundaries)})`,
+    )
+  if (parts.kept.length > 0)
+    said.push(
+      `${count(parts.kept.length, 'listed boundary', 'listed boundaries')} promote does not cover: keep (${some(parts.kept)})`,
+    )
+  if (parts.addedByPromote.length > 0)
+    said.push(`promote also pins ${count(parts.addedByPromote.length, 'module', 'modules')} the list lacks`)
+  return `${CODES.SINGLETON_PROMOTE_MIGRATION}: your entry list vs promote: ${said.join('; ')}. Every name: the report's "migration" field (option report: true).`
 }

@@ -16,9 +16,10 @@ import { displayPath } from '../core/paths.ts'
 import { buildReport } from '../core/report.ts'
 import type { SingletonIndex } from '../core/singleton-index.ts'
 import type { Finding } from '../core/types.ts'
-import { compareFindings, judgeAcross, judgeWithin, type Modes } from '../core/verdicts.ts'
+import { compareFindings, judgeAcross, judgeWithin, sharingState, type Modes } from '../core/verdicts.ts'
 import type { Ledger } from './ledger.ts'
 import { chunksOf, entryIdsOf, outputInfoOf, realmOf } from './output-info.ts'
+import { sharedStateOfCopies } from './shared-state-check.ts'
 
 interface CheckSettings extends Modes {
   report: string | false
@@ -64,7 +65,13 @@ export function checkPlugin(settings: CheckSettings, index: SingletonIndex, ledg
             : judgeAcross(ledger.outputs(), settings).filter(
                 (finding) => phase === 'all' || finding.outputKeys.includes(output.key),
               )
-        const findings = [...judgeWithin(mapped.map, settings), ...across].sort(compareFindings)
+        const findings = [...judgeWithin(mapped.map, settings), ...across]
+          .map((finding) => {
+            // Only singletons with copies get here: their sources are parsed, never every module's.
+            const state = sharedStateOfCopies(finding.key, [mapped.map, ...ledger.outputs()])
+            return state.shared ? sharingState(finding, state.reason) : finding
+          })
+          .sort(compareFindings)
 
         if (settings.report !== false) {
           if (settings.report in bundle)
@@ -74,6 +81,7 @@ export function checkPlugin(settings: CheckSettings, index: SingletonIndex, ledg
             chunks: mapped.chunks,
             findings: findings.filter((finding) => finding.outputKeys.includes(output.key)),
             promotions: ledger.promotionsOf(output.key),
+            migration: ledger.migrationOf(output.key),
             root,
           })
           this.emitFile({ type: 'asset', fileName: settings.report, source: `${JSON.stringify(report, null, 2)}\n` })
@@ -113,7 +121,8 @@ function reportFindings(context: PluginContext, findings: readonly Finding[]): v
   for (const finding of findings) {
     const message = explainFinding(finding)
     if (finding.severity === 'error') errors.push(message)
-    else context.warn({ code: finding.code, message })
+    else if (finding.severity === 'warn') context.warn({ code: finding.code, message })
+    else context.info({ code: finding.code, message })
   }
   const firstError = findings.find((finding) => finding.severity === 'error')
   if (firstError) context.error(new UserError(firstError.code, errors.join('\n\n')))

@@ -1,7 +1,5 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import fc from 'fast-check'
-import MagicString from 'magic-string'
 import { rolldown, type Plugin } from 'rolldown'
 import { describe, expect, it } from 'vitest'
 import { IdentityResolver } from '../src/core/identity.ts'
@@ -11,7 +9,6 @@ import { resolveOptions } from '../src/options.ts'
 import { handlerSource } from '../src/runtime/handler-source.ts'
 import { singletonIdFilter } from '../src/runtime/id-filter.ts'
 import { insertionPoint, registrationStatement } from '../src/runtime/inject.ts'
-import { insertionMap } from '../src/runtime/insertion-map.ts'
 import { runtimeGuardPlugins } from '../src/runtime/plugin.ts'
 import { createRegistry, RUNTIME_CODE, type RuntimeGuardEvent } from '../src/runtime/registry.ts'
 import { build } from './helpers/build.ts'
@@ -248,30 +245,5 @@ console.log(JSON.stringify({ realms: ${REALMS_EXPRESSION()}, same: main.same, li
     expect(reportCount(run.stderr)).toBe(1)
     expect(run.stderr).toContain('one file holds both copies')
     expect(fs.existsSync(path.join(dir, 'dist/main.js'))).toBe(true)
-  })
-})
-
-describe('the source map of the insertion', () => {
-  it('equals magic-string hires: true for the same edit', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.stringMatching(/^[ \w'"();.=\r]{0,30}$/), { minLength: 1, maxLength: 8 }),
-        fc.nat(),
-        fc.integer({ min: 1, max: 4 }),
-        (lineTexts, pick, statementLines) => {
-          const original = lineTexts.join('\n')
-          const point = pick % (original.length + 1)
-          const statement = `;register(${'x\n'.repeat(statementLines - 1)}0);\n`
-          const inserted = point > 0 && original[point - 1] !== '\n' ? `\n${statement}` : statement
-          const reference = new MagicString(original)
-          reference.appendLeft(point, inserted)
-          const expected = reference.generateMap({ hires: true, source: 'm.ts', includeContent: true })
-          const map = insertionMap(original, point, inserted, 'm.ts')
-          expect(map.mappings).toBe(expected.mappings)
-          expect(map.sourcesContent).toEqual([original])
-        },
-      ),
-      { numRuns: 500 },
-    )
   })
 })

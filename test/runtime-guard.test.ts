@@ -625,7 +625,7 @@ console.log(JSON.stringify({ list: ${LIST_EXPRESSION}, evaluations: globalThis._
       ['app/src/marked.ts', 1, '1.0.0'],
       ['app/src/registry.ts', 1, '1.0.0'],
       ['app/src/sessions.store.ts', 1, '1.0.0'],
-      ['shared-state/index.js', 1, '1.4.2'],
+      ['shared-state', 1, '1.4.2'],
     ])
   })
 
@@ -673,7 +673,7 @@ console.log(JSON.stringify({ same: ${REGISTRY} === other, records: other.records
     expect(run.result?.same).toBe(true)
     expect(run.result?.records).toContainEqual({
       v: 1,
-      module: 'shared-state/index.js',
+      module: 'shared-state',
       version: '1.4.2',
       error: true,
       onDuplicate: 'warn',

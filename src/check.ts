@@ -7,6 +7,8 @@ import { CODES, PLUGIN_NAME, unmatchedPatternWarning } from './messages.ts'
 import type { OptionsResolved } from './options.ts'
 import { buildReport } from './report.ts'
 import type { Session } from './session.ts'
+import { outputHostOf } from './plugin/hosts/host-of-output.ts'
+import { inRealm } from './plugin/hosts/vite-environment.ts'
 import { compareFindings, judgeAcross, judgeWithin } from './verdicts.ts'
 
 /** Maps each output to the chunks that hold every singleton, judges it, and reports. */
@@ -16,7 +18,7 @@ export function checkPlugin(options: OptionsResolved, session: Session): Plugin 
     generateBundle: {
       order: 'post',
       handler(outputOptions, bundle) {
-        const output = mapOutput(bundle, outputOptions, session)
+        const output = mapOutput(bundle, outputOptions, session, outputHostOf(this, bundle))
         const entryIds = new Set(
           output.chunks
             .filter((chunk) => chunk.isEntry && chunk.facadeModuleId)
@@ -33,7 +35,7 @@ export function checkPlugin(options: OptionsResolved, session: Session): Plugin 
         const across =
           phase === 'wait'
             ? []
-            : judgeAcross([...session.outputs.values()], options)
+            : judgeAcross(inRealm(session.outputs.values(), output.realm), options)
                 .filter((found) => phase === 'all' || found.outputKeys.includes(output.key))
                 .map((found) => found.finding)
         const findings = [...judgeWithin(output, options), ...across].sort(compareFindings)

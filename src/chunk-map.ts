@@ -3,6 +3,7 @@ import type { NormalizedOutputOptions, OutputBundle, OutputChunk } from 'rolldow
 import { displayModule, displayPath, type BaseNames, type IdentityResolver, type ModuleIdentity } from './identity.ts'
 import type { SingletonMatcher } from './singletons.ts'
 import { declarationsOf, rememberSingleton } from './declarations.ts'
+import { PLAIN_HOST, type OutputHost } from './plugin/hosts/output-host.ts'
 
 export interface ChunkRecord {
   fileName: string
@@ -43,6 +44,8 @@ export interface TrackedModule {
 export interface OutputMap {
   /** Where it is written: equal keys mean a rebuild of the same output. */
   key: string
+  /** The realm it runs in (a Vite environment or worker; `''` elsewhere): only outputs of one realm meet. */
+  realm: string
   /** Outputs with equal groups come from one build (same entries) in several formats or folders. */
   group: string
   dir: string
@@ -83,8 +86,13 @@ export function outputDirOf(options: NormalizedOutputOptions, root: string): str
  * One output's identity across rebuilds: its folder, format and entries (two configs may write
  * into one folder; a rebuild of the same config replaces its earlier record).
  */
-export function outputKeyOf(options: NormalizedOutputOptions, root: string, entryIds: readonly string[]): string {
-  return `${outputDirOf(options, root)}|${options.format}|${entryIds.join('|')}`
+export function outputKeyOf(
+  options: NormalizedOutputOptions,
+  root: string,
+  entryIds: readonly string[],
+  realm = '',
+): string {
+  return `${realm === '' ? '' : `${realm}|`}${outputDirOf(options, root)}|${options.format}|${entryIds.join('|')}`
 }
 
 /** The module ids of the user's entries, sorted. */
@@ -96,7 +104,12 @@ export function entryIdsOf(bundle: OutputBundle): string[] {
   return ids.sort()
 }
 
-export function mapOutput(bundle: OutputBundle, options: NormalizedOutputOptions, context: MapContext): OutputMap {
+export function mapOutput(
+  bundle: OutputBundle,
+  options: NormalizedOutputOptions,
+  context: MapContext,
+  host: OutputHost = PLAIN_HOST,
+): OutputMap {
   const chunks = Object.values(bundle).filter(
     (item): item is OutputChunk => item.type === 'chunk' && !DECLARATION_FILE.test(item.fileName),
   )
@@ -109,6 +122,7 @@ export function mapOutput(bundle: OutputBundle, options: NormalizedOutputOptions
   for (const [chunk, id] of shortlist(chunks, context)) {
     const identity = context.resolver.identify(id)
     if (!identity || !context.singletonKeys.has(identity.key)) continue
+    if (identity.query !== '' && !host.evaluates(identity)) continue
     if (chunk.facadeModuleId === id && isFacadeChunk(chunk)) {
       trackedModule(modules, identity, context).facades.push(chunk.fileName)
       continue
@@ -137,7 +151,8 @@ export function mapOutput(bundle: OutputBundle, options: NormalizedOutputOptions
   }
 
   return {
-    key: outputKeyOf(options, context.root, entryIds),
+    key: outputKeyOf(options, context.root, entryIds, host.realm),
+    realm: host.realm,
     group: entryIds.join('\n'),
     dir,
     format: options.format,

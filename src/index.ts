@@ -5,6 +5,7 @@ import { promotePlugin } from './promote.ts'
 import { PLUGIN_NAME } from './messages.ts'
 import { resolveOptions, type Options } from './options.ts'
 import { Session } from './session.ts'
+import { viteHostPlugin } from './plugin/hosts/vite-host.ts'
 
 export type { Options, PromoteOptions, Pattern, DuplicateMode, CrossMode } from './options.ts'
 export type { Finding, FindingCopy } from './verdicts.ts'
@@ -36,6 +37,7 @@ export function singletonGuard(options: Options = {}): Plugin[] {
     host,
     markerPlugin(session.markedIds, (file) => session.fileChanged(file)),
     checkPlugin(resolved, session),
+    viteHostPlugin(),
   ]
   if (resolved.promote) plugins.push(promotePlugin(resolved, resolved.promote, session))
   return plugins

@@ -34,5 +34,5 @@ export function isWorkerRealmQuery(query: string): boolean {
 
 function queryKeys(query: string): Set<string> {
   const search = query.startsWith('?') ? query.slice(1).split('#')[0] ?? '' : ''
-  return new Set([...new URLSearchParams(search).keys()])
+  return new Set(new URLSearchParams(search).keys())
 }

@@ -14,6 +14,13 @@ import { displayPath, isVirtualId, stripQuery } from './identity.ts'
 import { CODES, PLUGIN_NAME, promoteClash, promotedEntryMap } from './messages.ts'
 import type { OptionsResolved, PromoteResolved } from './options.ts'
 import type { Session } from './session.ts'
+import {
+  promotedAsHostAllows,
+  promotionHostOf,
+  singletonEvaluatedHere,
+  type PromotionHost,
+} from './plugin/hosts/promote-host.ts'
+import { pinWithManualChunks, stableFileName } from './plugin/hosts/rollup-promote.ts'
 
 export type PromotionReason = 'runtime boundary' | 'singleton' | 'include'
 
@@ -47,7 +54,7 @@ export function promotePlugin(options: OptionsResolved, promote: PromoteResolved
   return {
     name: `${PLUGIN_NAME}:promote`,
     options(input) {
-      return { ...input, plugins: [input.plugins, buildPromoter(settings)] }
+      return { ...input, plugins: [input.plugins, buildPromoter(settings, promotionHostOf(this))] }
     },
   }
 }
@@ -58,7 +65,7 @@ export function promotePlugin(options: OptionsResolved, promote: PromoteResolved
  * a boundary is already a chunk of its own and just gets a stable file name; a singleton is
  * pinned into a chunk of its own by a code-splitting group, under a stable file name too.
  */
-function buildPromoter(settings: PromoterSettings): Plugin {
+function buildPromoter(settings: PromoterSettings, host: PromotionHost): Plugin {
   let plan = new PromotionPlan()
   let entries: UserEntries = userEntries(undefined, settings.options.root)
   return {
@@ -72,7 +79,7 @@ function buildPromoter(settings: PromoterSettings): Plugin {
     },
     outputOptions(output) {
       if (output.codeSplitting === false || output.inlineDynamicImports || output.preserveModules) return null
-      return withPromotedChunks(output, () => plan)
+      return withPromotedChunks(output, () => plan, host)
     },
     generateBundle(outputOptions, bundle) {
       const promotions = plan.promotions.map((promotion) => ({ ...promotion }))
@@ -82,8 +89,13 @@ function buildPromoter(settings: PromoterSettings): Plugin {
         const promotion = name === undefined ? undefined : promotions.find((p) => p.name === name)
         if (promotion) promotion.fileName = item.fileName
       }
-      settings.session.promotions.set(outputKeyOf(outputOptions, settings.options.root, entryIdsOf(bundle)), promotions)
-      if (promotions.length > 0) this.info({ code: CODES.promoted, message: promotedEntryMap(promotions) })
+      const entryIds = entryIdsOf(bundle)
+      const done = promotedAsHostAllows(this, promotions, host)
+      settings.session.promotions.set(
+        outputKeyOf(outputOptions, settings.options.root, entryIds, host.realm(entryIds)),
+        done,
+      )
+      if (done.length > 0) this.info({ code: CODES.promoted, message: promotedEntryMap(done) })
     },
   }
 }
@@ -141,8 +153,9 @@ function planPromotions(context: PluginContext, settings: PromoterSettings, entr
   const singletons: string[] = []
   const included: string[] = []
   for (const id of context.getModuleIds()) {
-    if (isSingletonId(id, session)) singletons.push(id)
-    else if (include && !isVirtualId(id) && include(stripQuery(id).file)) included.push(id)
+    if (isSingletonId(id, session)) {
+      if (singletonEvaluatedHere(context, id, session)) singletons.push(id)
+    } else if (include && !isVirtualId(id) && include(stripQuery(id).file)) included.push(id)
   }
   const visited = new Set<string>(singletons)
   const pending = [...singletons]
@@ -170,19 +183,27 @@ function planPromotions(context: PluginContext, settings: PromoterSettings, entr
  * each promoted singleton into a chunk of its own. Internal exports keep their own names, so a
  * rebuilt boundary still finds what it imports in a singleton file an older process has loaded.
  */
-function withPromotedChunks(output: OutputOptions, currentPlan: () => PromotionPlan): OutputOptions {
+function withPromotedChunks(
+  output: OutputOptions,
+  currentPlan: () => PromotionPlan,
+  host: PromotionHost,
+): OutputOptions {
   const chunkNames = output.chunkFileNames ?? '[name]-[hash].js'
   const entryNames = output.entryFileNames ?? '[name].js'
   const pattern = (naming: typeof chunkNames, chunk: PreRenderedChunk) =>
     typeof naming === 'function' ? naming(chunk) : naming
+  const pinning =
+    host.bundler === 'rollup'
+      ? host.pinned(pinWithManualChunks(output, (id) => currentPlan().singletonNames.get(id)))
+      : pinSingletons(output, currentPlan)
   return {
     ...output,
-    ...pinSingletons(output, currentPlan),
+    ...pinning,
     minifyInternalExports: output.minifyInternalExports ?? false,
     chunkFileNames(chunk) {
       const name = currentPlan().nameOfChunk(chunk)
       if (name === undefined) return pattern(chunkNames, chunk)
-      return pattern(entryNames, { ...chunk, name }).replaceAll('[name]', name)
+      return stableFileName(entryNames, chunk, name, '[name].js')
     },
   }
 }

@@ -33,6 +33,6 @@ export function isWorkerRealmQuery(query: string): boolean {
 }
 
 function queryKeys(query: string): Set<string> {
-  const search = query.startsWith('?') ? query.slice(1).split('#')[0] ?? '' : ''
+  const search = query.startsWith('?') ? (query.slice(1).split('#')[0] ?? '') : ''
   return new Set(new URLSearchParams(search).keys())
 }

@@ -1,0 +1,58 @@
+import type { OutputOptions, PluginContext } from 'rolldown'
+import type { MapContext } from '../../chunk-map.ts'
+import { evaluatesFile } from './loader-queries.ts'
+import { HOST_CODES, promoteIncomplete } from './messages.ts'
+import { bundlerOf, type Bundler, type RollupPinning } from './rollup-promote.ts'
+import { environmentOf, realmOf } from './vite-environment.ts'
+
+/** What promote needs to know about the build it runs in. */
+export interface PromotionHost {
+  bundler: Bundler
+  /** How messages name the host: Vite, Rollup or rolldown. */
+  label: string
+  /** The realm of an output with these entries (see vite-environment.ts). */
+  realm: (entryIds: readonly string[]) => string
+  /** Takes what Rollup's pinning gave and returns the options to set; remembers why it could not. */
+  pinned: (pinning: RollupPinning) => OutputOptions
+  /** Why singletons could not be pinned into chunks of their own, when the host said so. */
+  cannotPin: string | undefined
+}
+
+/** Read from the `options` hook's context, where Vite has set `this.environment`. */
+export function promotionHostOf(context: object): PromotionHost {
+  const environment = environmentOf(context)
+  const bundler = bundlerOf(context)
+  const host: PromotionHost = {
+    bundler,
+    label: environment ? 'Vite' : bundler === 'rollup' ? 'Rollup' : 'rolldown',
+    realm: (entryIds) => realmOf(environment, entryIds),
+    cannotPin: undefined,
+    pinned(pinning) {
+      host.cannotPin = 'cannot' in pinning ? pinning.cannot : undefined
+      return 'cannot' in pinning ? {} : { manualChunks: pinning.manualChunks }
+    },
+  }
+  return host
+}
+
+/** A singleton's id that evaluates its code here: not `?raw` data, not a `?worker` wrapper. */
+export function singletonEvaluatedHere(context: PluginContext, id: string, session: MapContext): boolean {
+  const identity = session.resolver.identify(id)
+  return identity === null || evaluatesFile(identity, context.getModuleInfo(id)?.code)
+}
+
+/**
+ * The promotions that happened: a module promote planned but whose chunk did not get the stable
+ * name is said in a warning, and left out of what `SINGLETON_PROMOTED` and the report claim.
+ */
+export function promotedAsHostAllows<T extends { module: string; reason: string; fileName?: string }>(
+  context: PluginContext,
+  promotions: readonly T[],
+  host: PromotionHost,
+): T[] {
+  const missed = promotions.filter((promotion) => promotion.fileName === undefined)
+  if (missed.length > 0) {
+    context.warn({ code: HOST_CODES.promoteIncomplete, message: promoteIncomplete(missed, host.label, host.cannotPin) })
+  }
+  return promotions.filter((promotion) => promotion.fileName !== undefined)
+}

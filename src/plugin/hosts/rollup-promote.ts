@@ -1,0 +1,48 @@
+import type { OutputOptions, PreRenderedChunk } from 'rolldown'
+
+/** Which bundler runs the build, as far as promote is concerned (Vite 8 runs rolldown). */
+export type Bundler = 'rolldown' | 'rollup'
+
+/** rolldown sets `meta.rolldownVersion`; Rollup 4 does not know `codeSplitting` or `advancedChunks`. */
+export function bundlerOf(context: object): Bundler {
+  const meta = (context as { meta?: { rolldownVersion?: unknown } }).meta
+  return typeof meta?.rolldownVersion === 'string' ? 'rolldown' : 'rollup'
+}
+
+/** Rollup's `manualChunks` may be a map of names to module lists: nothing can be added to it. */
+export type RollupPinning = { manualChunks: OutputOptions['manualChunks'] } | { cannot: string }
+
+/**
+ * Pins each promoted singleton into a chunk of its own under Rollup 4, through `manualChunks`
+ * (the user's function still decides every other module). An object form cannot be extended
+ * without resolving its specifiers the way Rollup does, so promote says it could not.
+ */
+export function pinWithManualChunks(output: object, nameOf: (id: string) => string | undefined): RollupPinning {
+  const user = (output as { manualChunks?: unknown }).manualChunks
+  if (user !== undefined && typeof user !== 'function') {
+    return { cannot: 'output.manualChunks is an object; write it as a function so promote can extend it' }
+  }
+  const userFunction = user as ((id: string, meta: unknown) => string | null | undefined) | undefined
+  return {
+    manualChunks: ((id: string, meta: unknown) => nameOf(id) ?? userFunction?.(id, meta) ?? null) as NonNullable<
+      OutputOptions['manualChunks']
+    >,
+  }
+}
+
+const HASH = /[-._~]?\[(?:content)?hash(?::\d+)?\]/g
+
+/**
+ * The file name of a promoted chunk: the build's entry naming with `[name]` filled in and every
+ * hash placeholder taken out (Vite names entries `assets/[name]-[hash].js`: a hashed name would
+ * change on each rebuild, which is what promote exists to prevent).
+ */
+export function stableFileName(
+  naming: OutputOptions['entryFileNames'],
+  chunk: PreRenderedChunk,
+  name: string,
+  fallback: string,
+): string {
+  const pattern = typeof naming === 'function' ? naming({ ...chunk, name }) : (naming ?? fallback)
+  return pattern.replaceAll('[name]', name).replace(HASH, '')
+}

@@ -71,7 +71,7 @@ function buildPromoter(settings: PromoterSettings, host: PromotionHost): Plugin 
   return {
     name: `${PLUGIN_NAME}:promote-build`,
     buildStart(input: NormalizedInputOptions) {
-      entries = userEntries(input.input, (input as { cwd?: string }).cwd ?? process.cwd())
+      entries = userEntries(input.input, host.root ?? (input as { cwd?: string }).cwd ?? process.cwd())
       plan = new PromotionPlan()
     },
     buildEnd(error) {

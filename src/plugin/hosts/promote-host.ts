@@ -8,6 +8,8 @@ import { environmentOf, realmOf } from './vite-environment.ts'
 /** What promote needs to know about the build it runs in. */
 export interface PromotionHost {
   bundler: Bundler
+  /** Vite's root, against which Vite resolves the entries it was given; undefined elsewhere. */
+  root: string | undefined
   /** How messages name the host: Vite, Rollup or rolldown. */
   label: string
   /** The realm of an output with these entries (see vite-environment.ts). */
@@ -24,6 +26,7 @@ export function promotionHostOf(context: object): PromotionHost {
   const bundler = bundlerOf(context)
   const host: PromotionHost = {
     bundler,
+    root: environment?.config?.root,
     label: environment ? 'Vite' : bundler === 'rollup' ? 'Rollup' : 'rolldown',
     realm: (entryIds) => realmOf(environment, entryIds),
     cannotPin: undefined,

@@ -7,7 +7,7 @@
 /** The part of Vite's plugin context we read; typed here so Vite stays an optional peer. */
 export interface ViteEnvironmentView {
   name: string
-  config?: { isWorker?: boolean; command?: string }
+  config?: { isWorker?: boolean; command?: string; root?: string }
 }
 
 /** `this.environment` of a hook running under Vite, or undefined under rolldown, tsdown and Rollup. */

@@ -6,6 +6,7 @@ import { PLUGIN_NAME } from './messages.ts'
 import { resolveOptions, type Options } from './options.ts'
 import { Session } from './session.ts'
 import { viteHostPlugin } from './plugin/hosts/vite-host.ts'
+import type { SingletonGuardPlugin } from './plugin/hosts/public-plugin.ts'
 
 export type { Options, PromoteOptions, Pattern, DuplicateMode, CrossMode } from './options.ts'
 export type { Finding, FindingCopy } from './verdicts.ts'
@@ -13,6 +14,7 @@ export type { Promotion, PromotionReason } from './promote.ts'
 export type { SingletonReport } from './report.ts'
 export { REPORT_VERSION } from './report.ts'
 export { CODES } from './messages.ts'
+export type { SingletonGuardPlugin } from './plugin/hosts/public-plugin.ts'
 
 /** The tsdown hook we use, typed here so tsdown stays an optional peer. */
 interface TsdownHooks {
@@ -24,7 +26,7 @@ interface TsdownHooks {
  * ends up in more than one copy. Place one instance in every config whose outputs meet in one
  * process: it compares them all.
  */
-export function singletonGuard(options: Options = {}): Plugin[] {
+export function singletonGuard(options: Options = {}): SingletonGuardPlugin[] {
   const resolved = resolveOptions(options)
   const session = new Session(resolved)
   const host: Plugin & TsdownHooks = {

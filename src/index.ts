@@ -6,6 +6,7 @@ import { PLUGIN_NAME } from './messages.ts'
 import { resolveOptions, type Options } from './options.ts'
 import { Session } from './session.ts'
 import { viteHostPlugin } from './plugin/hosts/vite-host.ts'
+import { devServerPlugins } from './plugin/hosts/dev-server.ts'
 import type { SingletonGuardPlugin } from './plugin/hosts/public-plugin.ts'
 
 export type { Options, PromoteOptions, Pattern, DuplicateMode, CrossMode } from './options.ts'
@@ -40,6 +41,7 @@ export function singletonGuard(options: Options = {}): SingletonGuardPlugin[] {
     markerPlugin(session.markedIds, (file) => session.fileChanged(file)),
     checkPlugin(resolved, session),
     viteHostPlugin(),
+    ...devServerPlugins(resolved, session),
   ]
   if (resolved.promote) plugins.push(promotePlugin(resolved, resolved.promote, session))
   return plugins

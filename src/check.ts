@@ -9,10 +9,11 @@ import { buildReport } from './report.ts'
 import type { Session } from './session.ts'
 import { outputHostOf } from './plugin/hosts/host-of-output.ts'
 import { inRealm } from './plugin/hosts/vite-environment.ts'
+import type { EnvironmentProgress } from './plugin/hosts/vite-host.ts'
 import { compareFindings, judgeAcross, judgeWithin } from './verdicts.ts'
 
 /** Maps each output to the chunks that hold every singleton, judges it, and reports. */
-export function checkPlugin(options: OptionsResolved, session: Session): Plugin {
+export function checkPlugin(options: OptionsResolved, session: Session, environments: EnvironmentProgress): Plugin {
   return {
     name: `${PLUGIN_NAME}:check`,
     generateBundle: {
@@ -48,7 +49,8 @@ export function checkPlugin(options: OptionsResolved, session: Session): Plugin 
             source: `${JSON.stringify(buildReport(session), null, 2)}\n`,
           })
         }
-        for (const pattern of session.unmatchedPatterns()) {
+        const unmatched = environments.closeAndWait(this) ? [] : session.unmatchedPatterns()
+        for (const pattern of unmatched) {
           this.warn({ code: CODES.unmatched, message: unmatchedPatternWarning(pattern) })
         }
         const errors: string[] = []

@@ -5,7 +5,7 @@ import { promotePlugin } from './promote.ts'
 import { PLUGIN_NAME } from './messages.ts'
 import { resolveOptions, type Options } from './options.ts'
 import { Session } from './session.ts'
-import { viteHostPlugin } from './plugin/hosts/vite-host.ts'
+import { EnvironmentProgress, viteHostPlugin } from './plugin/hosts/vite-host.ts'
 import { devServerPlugins } from './plugin/hosts/dev-server.ts'
 import type { SingletonGuardPlugin } from './plugin/hosts/public-plugin.ts'
 
@@ -30,6 +30,7 @@ interface TsdownHooks {
 export function singletonGuard(options: Options = {}): SingletonGuardPlugin[] {
   const resolved = resolveOptions(options)
   const session = new Session(resolved)
+  const environments = new EnvironmentProgress()
   const host: Plugin & TsdownHooks = {
     name: `${PLUGIN_NAME}:host`,
     tsdownConfigResolved() {
@@ -39,8 +40,8 @@ export function singletonGuard(options: Options = {}): SingletonGuardPlugin[] {
   const plugins = [
     host,
     markerPlugin(session.markedIds, (file) => session.fileChanged(file)),
-    checkPlugin(resolved, session),
-    viteHostPlugin(),
+    checkPlugin(resolved, session, environments),
+    viteHostPlugin(environments),
     ...devServerPlugins(resolved, session),
   ]
   if (resolved.promote) plugins.push(promotePlugin(resolved, resolved.promote, session))

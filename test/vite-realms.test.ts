@@ -149,4 +149,24 @@ describe('Vite: each environment is its own realm', () => {
     expect(report.singletons[0].copies).toHaveLength(2)
     expect(report.findings).toEqual([])
   })
+
+  it('a pattern matched in one environment only is not reported unmatched; one matched nowhere is, once', async () => {
+    const dir = writeFixture('vite-unmatched', {
+      ...app,
+      'src/client-only.ts': 'export const clientOnly = new Set()\n',
+    })
+    fs.appendFileSync(
+      path.join(dir, 'src/client.ts'),
+      `import { clientOnly } from './client-only.ts'\nclientOnly.add(1)\n`,
+    )
+    const result = await viteBuildApp(dir, {
+      plugins: [singletonGuard({ root: dir, singletons: ['src/state.ts', 'src/client-only.ts', 'src/nowhere.ts'] })],
+      builder: { sharedPlugins: true },
+      environments: { ssr: environments.ssr, client: environments.client },
+    })
+    expect(result.error).toBeUndefined()
+    const unmatched = result.logs.filter((log) => log.includes('SINGLETON_PATTERN_UNMATCHED'))
+    expect(unmatched).toHaveLength(1)
+    expect(unmatched[0]).toContain("the singleton pattern 'src/nowhere.ts' matched no module in any output")
+  })
 })

@@ -15,6 +15,7 @@ import { CODES, PLUGIN_NAME, promoteClash, promotedEntryMap } from './messages.t
 import type { OptionsResolved, PromoteResolved } from './options.ts'
 import type { Session } from './session.ts'
 import {
+  namesInOutput,
   promotedAsHostAllows,
   promotionHostOf,
   singletonEvaluatedHere,
@@ -78,7 +79,10 @@ function buildPromoter(settings: PromoterSettings, host: PromotionHost): Plugin 
       if (!error) plan = planPromotions(this, settings, entries)
     },
     outputOptions(output) {
-      if (output.codeSplitting === false || output.inlineDynamicImports || output.preserveModules) return null
+      host.oneFilePerModuleOrNone = Boolean(
+        output.codeSplitting === false || output.inlineDynamicImports || output.preserveModules,
+      )
+      if (host.oneFilePerModuleOrNone) return null
       return withPromotedChunks(output, () => plan, host)
     },
     generateBundle(outputOptions, bundle) {
@@ -90,7 +94,8 @@ function buildPromoter(settings: PromoterSettings, host: PromotionHost): Plugin 
         if (promotion) promotion.fileName = item.fileName
       }
       const entryIds = entryIdsOf(bundle)
-      const done = promotedAsHostAllows(this, promotions, host)
+      const present = namesInOutput(bundle, [plan.boundaryNames, plan.singletonNames])
+      const done = promotedAsHostAllows(this, promotions, host, present)
       settings.session.promotions.set(
         outputKeyOf(outputOptions, settings.options.root, entryIds, host.realm(entryIds)),
         done,

@@ -110,4 +110,28 @@ describe('Vite: promote keeps its word', () => {
     expect((await viteBuild(dir, clientConfig(dir, false))).error).toBeUndefined()
     expect(await host.release()).toMatchObject({ ok: false, code: 'ERR_MODULE_NOT_FOUND' })
   })
+
+  it('claims only what was promoted: nothing for one inlined file, not a lazy part that was tree-shaken', async () => {
+    const dir = writeFixture('vite-promote-nothing', {
+      ...serviceProject(),
+      'src/client.js': `import './tools/continue-work.js'\n`,
+    })
+    const inlined = await viteBuild(dir, {
+      plugins: [singletonGuard({ root: dir, singletons, promote: true })],
+      build: { outDir: 'dist', ssr: 'src/main.js', rollupOptions: { output: { inlineDynamicImports: true } } },
+    })
+    expect(inlined.error).toBeUndefined()
+    expect(listFiles(path.join(dir, 'dist'))).toEqual(['main.js'])
+    expect(inlined.logs.join('\n')).not.toMatch(/SINGLETON_PROMOTE/)
+
+    // The client entry only runs the tools' side effects: the lazy runner is not in the output, so
+    // only the store (kept for its side effects) is promoted, and only the store is claimed.
+    const shaken = await viteBuild(dir, clientConfig(dir, true))
+    expect(shaken.error).toBeUndefined()
+    const logs = shaken.logs.join('\n')
+    expect(logs).toContain('SINGLETON_PROMOTED: 1 module promoted to stable entries')
+    expect(logs).not.toContain('agent-runner')
+    expect(logs).not.toContain('SINGLETON_PROMOTE_INCOMPLETE')
+    expect(listFiles(path.join(dir, 'dist'))).toContain('assets/delegate-store.js')
+  })
 })

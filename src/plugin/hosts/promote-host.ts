@@ -1,4 +1,4 @@
-import type { OutputOptions, PluginContext } from 'rolldown'
+import type { OutputBundle, OutputOptions, PluginContext } from 'rolldown'
 import type { MapContext } from '../../chunk-map.ts'
 import { evaluatesFile } from './loader-queries.ts'
 import { HOST_CODES, promoteIncomplete } from './messages.ts'
@@ -18,6 +18,11 @@ export interface PromotionHost {
   pinned: (pinning: RollupPinning) => OutputOptions
   /** Why singletons could not be pinned into chunks of their own, when the host said so. */
   cannotPin: string | undefined
+  /**
+   * The output being written has no lazy chunks to strand (one file, `inlineDynamicImports`) or
+   * gives every module its own file (`preserveModules`): nothing is promoted, nothing is missed.
+   */
+  oneFilePerModuleOrNone: boolean
 }
 
 /** Read from the `options` hook's context, where Vite has set `this.environment`. */
@@ -30,6 +35,7 @@ export function promotionHostOf(context: object): PromotionHost {
     label: environment ? 'Vite' : bundler === 'rollup' ? 'Rollup' : 'rolldown',
     realm: (entryIds) => realmOf(environment, entryIds),
     cannotPin: undefined,
+    oneFilePerModuleOrNone: false,
     pinned(pinning) {
       host.cannotPin = 'cannot' in pinning ? pinning.cannot : undefined
       return 'cannot' in pinning ? {} : { manualChunks: pinning.manualChunks }
@@ -44,16 +50,34 @@ export function singletonEvaluatedHere(context: PluginContext, id: string, sessi
   return identity === null || evaluatesFile(identity, context.getModuleInfo(id)?.code)
 }
 
+/** The stable names whose module is in some chunk of this output (the rest were tree-shaken away). */
+export function namesInOutput(bundle: OutputBundle, names: readonly ReadonlyMap<string, string>[]): Set<string> {
+  const present = new Set<string>()
+  for (const item of Object.values(bundle)) {
+    if (item.type !== 'chunk') continue
+    for (const id of item.moduleIds)
+      for (const byId of names) {
+        const name = byId.get(id)
+        if (name !== undefined) present.add(name)
+      }
+  }
+  return present
+}
+
 /**
- * The promotions that happened: a module promote planned but whose chunk did not get the stable
- * name is said in a warning, and left out of what `SINGLETON_PROMOTED` and the report claim.
+ * The promotions that happened: a module promote planned and the output holds, but whose chunk
+ * did not get the stable name, is said in a warning and left out of what `SINGLETON_PROMOTED`
+ * and the report claim. A module the output does not hold (tree-shaken away) is left out silently.
  */
-export function promotedAsHostAllows<T extends { module: string; reason: string; fileName?: string }>(
+export function promotedAsHostAllows<T extends { name: string; module: string; reason: string; fileName?: string }>(
   context: PluginContext,
   promotions: readonly T[],
   host: PromotionHost,
+  present: ReadonlySet<string>,
 ): T[] {
-  const missed = promotions.filter((promotion) => promotion.fileName === undefined)
+  const missed = host.oneFilePerModuleOrNone
+    ? []
+    : promotions.filter((promotion) => promotion.fileName === undefined && present.has(promotion.name))
   if (missed.length > 0) {
     context.warn({ code: HOST_CODES.promoteIncomplete, message: promoteIncomplete(missed, host.label, host.cannotPin) })
   }

@@ -15,7 +15,7 @@ export const examples = [
     name: 'duplicated-package',
     story: 'two installs of shared-state bundled into one output',
     exitCode: 1,
-    shows: ['SINGLETON_DUPLICATED: shared-state/index.js is evaluated 2 times', 'cause: same package, two installs'],
+    shows: ['SINGLETON_DUPLICATED: the package shared-state is evaluated 2 times', 'cause: same package, two installs'],
   },
   {
     name: 'array-config',
@@ -29,7 +29,7 @@ export const examples = [
     command: ['vite', 'build'],
     exitCode: 1,
     shows: [
-      'SINGLETON_DUPLICATED: shared-state/index.js is evaluated 2 times in one output (dist/client, es)',
+      'SINGLETON_DUPLICATED: the package shared-state is evaluated 2 times in one output (dist/client, es)',
       'cause: same package, two installs',
     ],
     absent: ['SINGLETON_DUPLICATED_ACROSS_BUILDS', 'SINGLETON_PATTERN_UNMATCHED', '    at '],

@@ -1,50 +1,42 @@
-import type { Plugin } from 'rolldown'
-import { checkPlugin } from './check.ts'
-import { markerPlugin } from './marker.ts'
-import { promotePlugin } from './promote.ts'
-import { PLUGIN_NAME } from './messages.ts'
+import { IdentityResolver } from './core/identity.ts'
+import { SingletonIndex } from './core/singleton-index.ts'
 import { resolveOptions, type Options } from './options.ts'
-import { Session } from './session.ts'
-import { EnvironmentProgress, viteHostPlugin } from './plugin/hosts/vite-host.ts'
+import { checkPlugin } from './plugin/check.ts'
+import { hostCountPlugin } from './plugin/host-count.ts'
 import { devServerPlugins } from './plugin/hosts/dev-server.ts'
 import type { SingletonGuardPlugin } from './plugin/hosts/public-plugin.ts'
+import { EnvironmentProgress, viteHostPlugin } from './plugin/hosts/vite-host.ts'
+import { Ledger } from './plugin/ledger.ts'
+import { markerPlugin } from './plugin/marker.ts'
+import { promotePlugin } from './plugin/promote.ts'
 
 export type { Options, PromoteOptions, Pattern, DuplicateMode, CrossMode } from './options.ts'
-export type { Finding, FindingCopy } from './verdicts.ts'
-export type { Promotion, PromotionReason } from './promote.ts'
-export type { SingletonReport } from './report.ts'
-export { REPORT_VERSION } from './report.ts'
-export { CODES } from './messages.ts'
+export type { Cause, ChainStep, Finding, FindingCopy, Promotion, PromotionReason } from './core/types.ts'
+export type { SingletonReport, ReportOutput, ReportChunk, ReportSingleton } from './core/report.ts'
 export type { SingletonGuardPlugin } from './plugin/hosts/public-plugin.ts'
-
-/** The tsdown hook we use, typed here so tsdown stays an optional peer. */
-interface TsdownHooks {
-  tsdownConfigResolved?: () => void
-}
+export { REPORT_VERSION } from './core/report.ts'
+export { CODES } from './core/messages.ts'
 
 /**
  * Fails (or warns about) a build in which a module that must be evaluated once per process
  * ends up in more than one copy. Place one instance in every config whose outputs meet in one
- * process: it compares them all.
+ * process: it compares them all. Works in rolldown, tsdown, Vite 8 (build and dev server) and
+ * Rollup 4.
  */
 export function singletonGuard(options: Options = {}): SingletonGuardPlugin[] {
   const resolved = resolveOptions(options)
-  const session = new Session(resolved)
+  const markedIds = new Set<string>()
+  const index = new SingletonIndex(resolved.matcher, new IdentityResolver(), markedIds, resolved.root)
+  const ledger = new Ledger()
   const environments = new EnvironmentProgress()
-  const host: Plugin & TsdownHooks = {
-    name: `${PLUGIN_NAME}:host`,
-    tsdownConfigResolved() {
-      session.expectedOutputs++
-    },
-  }
-  const plugins = [
-    host,
-    markerPlugin(session.markedIds, (file) => session.fileChanged(file)),
-    checkPlugin(resolved, session, environments),
+  const plugins: SingletonGuardPlugin[] = [
+    hostCountPlugin(ledger),
+    markerPlugin(markedIds, index),
+    checkPlugin({ ...resolved, report: resolved.report }, index, ledger, environments),
     viteHostPlugin(environments),
-    ...devServerPlugins(resolved, session),
+    ...devServerPlugins(resolved.singletons, resolved.root, index),
   ]
-  if (resolved.promote) plugins.push(promotePlugin(resolved, resolved.promote, session))
+  if (resolved.promote) plugins.push(promotePlugin(resolved.root, resolved.promote, index, ledger))
   return plugins
 }
 

@@ -1,9 +1,12 @@
+import fs from 'node:fs'
 import path from 'node:path'
-import { optionError, unknownOptionError, PREFIX } from './messages.ts'
+import { UserError } from './core/errors.ts'
+import { CODES, describeValue, optionError, PREFIX, unknownOptionError } from './core/messages.ts'
+import { PatternError, SingletonMatcher } from './core/patterns.ts'
+import type { CrossMode, DuplicateMode, Pattern } from './core/types.ts'
+import type { PromoteResolved } from './plugin/promote.ts'
 
-export type Pattern = string | RegExp
-export type DuplicateMode = 'error' | 'warn'
-export type CrossMode = 'error' | 'warn' | 'ignore'
+export type { CrossMode, DuplicateMode, Pattern }
 
 export interface PromoteOptions {
   /**
@@ -65,14 +68,10 @@ export interface Options {
   report?: boolean | string
 }
 
-export interface PromoteResolved {
-  include: Pattern[]
-  exclude: Pattern[]
-  singletons: boolean
-}
-
-export interface OptionsResolved {
+interface OptionsResolved {
   singletons: Pattern[]
+  /** The singleton patterns, compiled once. */
+  matcher: SingletonMatcher
   root: string
   onDuplicate: DuplicateMode
   formats: CrossMode
@@ -81,30 +80,31 @@ export interface OptionsResolved {
   report: string | false
 }
 
-export const DEFAULT_REPORT_NAME = 'singleton-report.json'
+const DEFAULT_REPORT_NAME = 'singleton-report.json'
 
 const KNOWN_OPTIONS = ['singletons', 'root', 'onDuplicate', 'formats', 'builds', 'promote', 'report'] as const
 const KNOWN_PROMOTE_OPTIONS = ['include', 'exclude', 'singletons'] as const
 
 /** A mistake in the options the user wrote: printed without a stack trace. */
-export class OptionsError extends Error {
+class OptionsError extends UserError {
   constructor(message: string) {
-    super(message)
-    this.name = 'SingletonGuardOptionsError'
-    this.stack = message
+    super(CODES.SINGLETON_GUARD_OPTION, message)
   }
 }
 
 export function resolveOptions(options: unknown = {}): OptionsResolved {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new OptionsError(`${PREFIX} singletonGuard() takes an options object; got ${JSON.stringify(options)}.`)
+    throw new OptionsError(`${PREFIX} singletonGuard() takes an options object; got ${describeValue(options)}.`)
   }
   const input = options as Record<string, unknown>
   rejectUnknownKeys(input, KNOWN_OPTIONS, '')
+  const root = resolveRoot(input.root)
+  const singletons = patternList(input.singletons, 'singletons')
 
   return {
-    singletons: patternList(input.singletons, 'singletons'),
-    root: resolveRoot(input.root),
+    singletons,
+    matcher: compilePatterns(singletons, root),
+    root,
     onDuplicate: oneOf(input.onDuplicate, 'onDuplicate', ['error', 'warn'], 'error'),
     formats: oneOf(input.formats, 'formats', ['error', 'warn', 'ignore'], 'warn'),
     builds: oneOf(input.builds, 'builds', ['error', 'warn', 'ignore'], 'error'),
@@ -128,22 +128,45 @@ function rejectUnknownKeys(input: Record<string, unknown>, known: readonly strin
 
 function patternList(value: unknown, option: string): Pattern[] {
   if (value === undefined) return []
-  const list = Array.isArray(value) ? value : [value]
+  const list: unknown[] = Array.isArray(value) ? value : [value]
   for (const item of list) {
-    const valid = item instanceof RegExp || (typeof item === 'string' && item.trim() !== '')
+    const valid = item instanceof RegExp || (typeof item === 'string' && item.trim() !== '' && !item.includes('\0'))
     if (!valid) {
       throw new OptionsError(optionError(option, 'a non-empty string, a RegExp, or an array of them', value))
     }
   }
-  return list as Pattern[]
+  // An absolute path is normalised: `/repo/src/../src/state.ts` names `/repo/src/state.ts`.
+  return list.map((item) =>
+    typeof item === 'string' && path.isAbsolute(item.trim()) ? path.normalize(item.trim()) : item,
+  ) as Pattern[]
+}
+
+function compilePatterns(patterns: Pattern[], root: string): SingletonMatcher {
+  try {
+    return new SingletonMatcher(patterns, root)
+  } catch (error) {
+    if (!(error instanceof PatternError)) throw error
+    throw new OptionsError(
+      `${PREFIX} option \`singletons\`: ${error.message}. It accepts globs relative to \`root\`, absolute paths, RegExp, or package specifiers.`,
+    )
+  }
 }
 
 function resolveRoot(value: unknown): string {
   if (value === undefined) return process.cwd()
-  if (typeof value !== 'string' || value === '') {
+  if (typeof value !== 'string' || value === '' || value.includes('\0')) {
     throw new OptionsError(optionError('root', 'a folder path (string)', value))
   }
-  return path.resolve(value)
+  const root = path.resolve(value)
+  let isFolder = false
+  try {
+    isFolder = fs.statSync(root).isDirectory()
+  } catch {
+    throw new OptionsError(optionError('root', 'an existing folder', value).replace(/\.$/, ', which does not exist.'))
+  }
+  if (!isFolder)
+    throw new OptionsError(optionError('root', 'an existing folder', value).replace(/\.$/, ', which is a file.'))
+  return root
 }
 
 function oneOf<T extends string>(value: unknown, option: string, accepted: readonly T[], fallback: T): T {
@@ -173,15 +196,25 @@ function resolvePromote(value: unknown): PromoteResolved | false {
 function resolveReport(value: unknown): string | false {
   if (value === undefined || value === false) return false
   if (value === true) return DEFAULT_REPORT_NAME
-  if (
-    typeof value === 'string' &&
-    value.trim() !== '' &&
-    !path.isAbsolute(value) &&
-    !value.split(/[\\/]/).includes('..')
-  ) {
-    return value
+  if (typeof value === 'string') {
+    const name = path.posix.normalize(value.replace(/\\/g, '/'))
+    const plainFile =
+      value.trim() === value &&
+      value !== '' &&
+      !value.includes('\0') &&
+      !value.endsWith('/') &&
+      !value.endsWith('\\') &&
+      !path.isAbsolute(value) &&
+      !/^[a-zA-Z]:/.test(value) &&
+      name !== '.' &&
+      !name.split('/').includes('..')
+    if (plainFile) return name
   }
   throw new OptionsError(
-    optionError('report', 'true, false, or a file name inside the output folder (e.g. "singleton-report.json")', value),
+    optionError(
+      'report',
+      'true, false, or a relative file name inside the output folder (e.g. "singleton-report.json")',
+      value,
+    ),
   )
 }

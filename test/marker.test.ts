@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { hasSingletonMarker } from '../src/marker.ts'
+import { hasSingletonMarker } from '../src/core/marker.ts'
 
 describe('the // @singleton marker', () => {
   it.each([

@@ -6,7 +6,9 @@ import { importPlugin, runTsdown } from './helpers/tsdown.ts'
 
 describe('resolveOptions', () => {
   it('fills the documented defaults', () => {
-    expect(resolveOptions({})).toEqual({
+    const { matcher, ...resolved } = resolveOptions({})
+    expect(matcher.patterns).toEqual([])
+    expect(resolved).toEqual({
       singletons: [],
       root: process.cwd(),
       onDuplicate: 'error',
@@ -34,7 +36,7 @@ describe('resolveOptions', () => {
     [{ root: 7 }, 'option `root` accepts a folder path (string); got number 7.'],
     [
       { report: '../out.json' },
-      'option `report` accepts true, false, or a file name inside the output folder (e.g. "singleton-report.json"); got "../out.json".',
+      'option `report` accepts true, false, or a relative file name inside the output folder (e.g. "singleton-report.json"); got "../out.json".',
     ],
     [{ promote: 'yes' }, 'option `promote` accepts true, false, or { include, exclude, singletons }; got "yes".'],
     [{ promote: { singletons: 'no' } }, 'option `promote.singletons` accepts true or false; got "no".'],
@@ -48,6 +50,50 @@ describe('resolveOptions', () => {
     ],
   ])('rejects %j with a message naming the option and what it accepts', (options, message) => {
     expect(() => resolveOptions(options)).toThrowError(`[singleton-guard] ${message}`)
+  })
+
+  it.each([
+    [
+      { singletons: 'src/[state.ts' },
+      'option `singletons`: \'src/[state.ts\' is not a valid glob: Missing closing: "]"',
+    ],
+    [
+      { root: '/definitely/not/here' },
+      'option `root` accepts an existing folder; got "/definitely/not/here", which does not exist.',
+    ],
+    [{ root: 'package.json' }, 'option `root` accepts an existing folder; got "package.json", which is a file.'],
+    [{ report: 'x/' }, 'option `report` accepts true, false, or a relative file name'],
+    [{ report: '.' }, 'option `report` accepts true, false, or a relative file name'],
+    [{ report: 'a\0b.json' }, 'option `report` accepts true, false, or a relative file name'],
+    [{ report: '/abs/report.json' }, 'option `report` accepts true, false, or a relative file name'],
+    [{ onDuplicate: 10n }, "option `onDuplicate` accepts 'error' or 'warn'; got a bigint (10n)."],
+    [
+      { singletons: Symbol('state') },
+      'option `singletons` accepts a non-empty string, a RegExp, or an array of them; got a symbol (state).',
+    ],
+    [{ builds: () => 'error' }, "option `builds` accepts 'error' or 'warn' or 'ignore'; got a function."],
+  ])('rejects %o with a clear message, no TypeError from inside', (options, message) => {
+    expect(() => resolveOptions(options)).toThrowError(`[singleton-guard] ${message}`)
+  })
+
+  it('rejects circular values and a bigint in place of the options object', () => {
+    const circular: Record<string, unknown> = {}
+    circular.self = circular
+    expect(() => resolveOptions({ promote: circular })).toThrowError('[singleton-guard] unknown option `promote.self`.')
+    const loop: unknown[] = []
+    loop.push(loop)
+    expect(() => resolveOptions({ singletons: loop })).toThrowError(
+      '[singleton-guard] option `singletons` accepts a non-empty string, a RegExp, or an array of them; got an array (…).',
+    )
+    expect(() => resolveOptions(10n)).toThrowError(
+      '[singleton-guard] singletonGuard() takes an options object; got a bigint (10n).',
+    )
+  })
+
+  it('normalises an absolute singleton path with .. segments and a ./ report name', () => {
+    const resolved = resolveOptions({ singletons: '/repo/src/../src/state.ts', report: './guard/report.json' })
+    expect(resolved.singletons).toEqual(['/repo/src/state.ts'])
+    expect(resolved.report).toBe('guard/report.json')
   })
 
   it('rejects a non-object', () => {

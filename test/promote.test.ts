@@ -175,28 +175,22 @@ describe('promote: what gets promoted and how it is named', () => {
     const report = JSON.parse(fs.readFileSync(path.join(dir, 'dist/singleton-report.json'), 'utf8'))
     expect(report.promoted).toEqual([
       {
-        output: 'dist',
-        format: 'es',
-        entries: [
-          {
-            name: 'auto-reply/reply/agent-runner.runtime',
-            module: 'src/auto-reply/reply/agent-runner.runtime.ts',
-            reason: 'runtime boundary',
-            fileName: 'auto-reply/reply/agent-runner.runtime.mjs',
-          },
-          {
-            name: 'auto-reply/reply/summarizer.runtime',
-            module: 'src/auto-reply/reply/summarizer.runtime.ts',
-            reason: 'include',
-            fileName: 'auto-reply/reply/summarizer.runtime.mjs',
-          },
-          {
-            name: 'delegate-store',
-            module: 'src/delegate-store.ts',
-            reason: 'singleton',
-            fileName: 'delegate-store.mjs',
-          },
-        ],
+        name: 'auto-reply/reply/agent-runner.runtime',
+        module: 'src/auto-reply/reply/agent-runner.runtime.ts',
+        reason: 'runtime boundary',
+        fileName: 'auto-reply/reply/agent-runner.runtime.mjs',
+      },
+      {
+        name: 'auto-reply/reply/summarizer.runtime',
+        module: 'src/auto-reply/reply/summarizer.runtime.ts',
+        reason: 'include',
+        fileName: 'auto-reply/reply/summarizer.runtime.mjs',
+      },
+      {
+        name: 'delegate-store',
+        module: 'src/delegate-store.ts',
+        reason: 'singleton',
+        fileName: 'delegate-store.mjs',
       },
     ])
   })

@@ -7,13 +7,14 @@ import { queryLoader } from './helpers/query-loader.ts'
 
 /**
  * Random module graphs with static and dynamic edges, importing one stateful module along
- * random paths (the plain path, a preserved symlink, a query suffix, a second install), built
- * under random chunking options and executed: the plugin fails the build exactly when the
- * executed output evaluated the singleton more than once.
+ * random paths (the plain path, a preserved symlink to its folder, a symlink to the file under
+ * another name, a query suffix, a second install with the same or another file layout), with a
+ * `#` in its name or not, built under random chunking options and executed: the plugin fails the
+ * build exactly when the executed output evaluated the singleton more than once.
  */
 
 type Family = 'file' | 'package'
-const FILE_PATHS = ['./state.js', 'linked/state.js', './state.js?fresh'] as const
+const FILE_PATHS = (name: string) => [`./${name}`, `linked/${name}`, `./${name}?fresh`, './renamed-link.js'] as const
 const PACKAGE_PATHS = ['shared-state', 'other-tool'] as const
 
 interface Graph {
@@ -26,6 +27,10 @@ interface Graph {
   uses: ({ path: number; dynamic: boolean } | null)[]
   preserveSymlinks: boolean
   chunking: 'default' | 'single-file' | 'inline-common'
+  /** The singleton's file name: `#` in a path is part of it. */
+  stateName: 'state.js' | 'state#1.js'
+  /** The second install ships its code as `lib/index.js` (main) instead of `index.js` (exports). */
+  otherLayout: boolean
 }
 
 const graphArbitrary: fc.Arbitrary<Graph> = fc
@@ -34,6 +39,8 @@ const graphArbitrary: fc.Arbitrary<Graph> = fc
     size: fc.integer({ min: 3, max: 9 }),
     preserveSymlinks: fc.boolean(),
     chunking: fc.constantFrom<Graph['chunking']>('default', 'default', 'single-file', 'inline-common'),
+    stateName: fc.constantFrom<Graph['stateName']>('state.js', 'state#1.js'),
+    otherLayout: fc.boolean(),
   })
   .chain((base) =>
     fc.record({
@@ -41,13 +48,15 @@ const graphArbitrary: fc.Arbitrary<Graph> = fc
       size: fc.constant(base.size),
       preserveSymlinks: fc.constant(base.preserveSymlinks),
       chunking: fc.constant(base.chunking),
+      stateName: fc.constant(base.stateName),
+      otherLayout: fc.constant(base.otherLayout),
       entries: fc.integer({ min: 1, max: base.chunking === 'single-file' ? 1 : 2 }),
       edges: fc.array(fc.array(fc.tuple(fc.nat(), fc.boolean()), { maxLength: 3 }), {
         minLength: base.size,
         maxLength: base.size,
       }),
       uses: fc.array(
-        fc.option(fc.record({ path: fc.nat({ max: base.family === 'file' ? 2 : 1 }), dynamic: fc.boolean() }), {
+        fc.option(fc.record({ path: fc.nat({ max: base.family === 'file' ? 3 : 1 }), dynamic: fc.boolean() }), {
           freq: 2,
         }),
         { minLength: base.size, maxLength: base.size },
@@ -65,7 +74,7 @@ const graphArbitrary: fc.Arbitrary<Graph> = fc
   }))
 
 function moduleSource(graph: Graph, index: number): string {
-  const paths = graph.family === 'file' ? FILE_PATHS : PACKAGE_PATHS
+  const paths = graph.family === 'file' ? FILE_PATHS(graph.stateName) : PACKAGE_PATHS
   const lines: string[] = []
   const body: string[] = []
   const use = graph.uses[index]
@@ -93,7 +102,8 @@ function fixtureOf(graph: Graph): FixtureFiles {
   const files: FixtureFiles = { 'package.json': JSON.stringify({ name: 'app', type: 'module' }) }
   for (let i = 0; i < graph.size; i++) files[`src/m${i}.js`] = moduleSource(graph, i)
   if (graph.family === 'file') {
-    files['src/state.js'] = statefulModule()
+    files[`src/${graph.stateName}`] = statefulModule()
+    files['src/renamed-link.js'] = { symlink: graph.stateName }
     files['node_modules/linked'] = { symlink: '../src' }
   } else {
     const manifest = (name: string, version: string) =>
@@ -102,8 +112,14 @@ function fixtureOf(graph: Graph): FixtureFiles {
     files['node_modules/shared-state/index.js'] = statefulModule()
     files['node_modules/other-tool/package.json'] = manifest('other-tool', '1.0.0')
     files['node_modules/other-tool/index.js'] = `export { store } from 'shared-state'\n`
-    files['node_modules/other-tool/node_modules/shared-state/package.json'] = manifest('shared-state', '1.0.0')
-    files['node_modules/other-tool/node_modules/shared-state/index.js'] = statefulModule()
+    const nested = 'node_modules/other-tool/node_modules/shared-state'
+    if (graph.otherLayout) {
+      files[`${nested}/package.json`] = JSON.stringify({ name: 'shared-state', version: '1.0.0', main: 'lib/index.js' })
+      files[`${nested}/lib/index.js`] = statefulModule()
+    } else {
+      files[`${nested}/package.json`] = manifest('shared-state', '1.0.0')
+      files[`${nested}/index.js`] = statefulModule()
+    }
   }
   return files
 }
@@ -131,7 +147,7 @@ describe('property: the verdict equals the executed truth', () => {
           input,
           outputs: [outputOf(graph)],
           plugins: [queryLoader],
-          guard: { singletons: graph.family === 'file' ? 'src/state.js' : 'shared-state' },
+          guard: { singletons: graph.family === 'file' ? `src/${graph.stateName}` : 'shared-state' },
           inputOptions: {
             resolve: { symlinks: !graph.preserveSymlinks },
             preserveEntrySignatures: graph.chunking === 'inline-common' ? false : 'exports-only',

@@ -27,42 +27,36 @@ describe('the JSON report', () => {
     const report = JSON.parse(
       JSON.stringify(readReport(dir, 'dist/b/guard/report.json')).replace(/-[\w-]{8}\.js/g, '-[hash].js'),
     ) as SingletonReport
-    expect(report.version).toBe(1)
-    expect(report.outputs.map((o) => `${o.dir} ${o.format}`)).toEqual(['dist/a es', 'dist/b es'])
-    expect(report.outputs[0]?.chunks).toEqual([
-      {
-        fileName: 'a.js',
-        isEntry: true,
-        isDynamicEntry: false,
-        facadeModule: 'src/a.js',
-        isFacade: false,
-        modules: ['src/a.js'],
-      },
-      {
-        fileName: 'b-[hash].js',
-        isEntry: false,
-        isDynamicEntry: true,
-        facadeModule: 'src/b.js',
-        isFacade: false,
-        modules: ['src/b.js'],
-      },
-      {
-        fileName: 'state-[hash].js',
-        isEntry: false,
-        isDynamicEntry: false,
-        facadeModule: null,
-        isFacade: false,
-        modules: ['src/state.js'],
-      },
+    expect(report.version).toBe(2)
+    // The report of dist/b describes dist/b: the earlier output is named only where a finding involves it.
+    expect(report.output).toEqual({
+      dir: 'dist/b',
+      format: 'es',
+      realm: 'default',
+      chunks: [
+        {
+          fileName: 'b.js',
+          isEntry: true,
+          isDynamicEntry: false,
+          facadeModule: 'src/b.js',
+          isFacade: false,
+          modules: ['src/state.js', 'src/b.js'],
+        },
+      ],
+    })
+    const first = readReport(dir, 'dist/a/guard/report.json')
+    expect(first.output.chunks.map((chunk) => chunk.fileName.replace(/-[\w-]{8}\.js/, '-[hash].js')).sort()).toEqual([
+      'a.js',
+      'b-[hash].js',
+      'state-[hash].js',
     ])
+    expect(first.findings).toEqual([])
     expect(report.singletons).toEqual([
       {
         module: 'src/state.js',
+        scope: 'module',
         declaredBy: ["'src/state.js'"],
-        copies: [
-          { output: 'dist/a', format: 'es', chunks: ['state-[hash].js'], id: 'src/state.js', sharedFactory: false },
-          { output: 'dist/b', format: 'es', chunks: ['b.js'], id: 'src/state.js', sharedFactory: false },
-        ],
+        copies: [{ chunks: ['b.js'], id: 'src/state.js', sharedFactory: false }],
         facades: [],
       },
     ])
@@ -91,6 +85,31 @@ describe('the JSON report', () => {
         },
       ],
     })
+  })
+
+  it('stays the size of its own output however many outputs share the instance', async () => {
+    const dir = writeFixture('report-proportional', files)
+    const guard = singletonGuard({
+      root: dir,
+      singletons: 'src/state.js',
+      builds: 'ignore',
+      formats: 'ignore',
+      report: true,
+    })
+    const sizes: number[] = []
+    for (let i = 0; i < 6; i++) {
+      await build(dir, { input: { [`a${i}`]: 'src/a.js' }, outputs: [{ dir: `dist/${i}` }], plugin: guard })
+      sizes.push(fs.statSync(path.join(dir, `dist/${i}/singleton-report.json`)).size)
+    }
+    // Every output is alike, so every report must be alike in size (names differ by one digit).
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThan(40)
+  })
+
+  it('refuses a report name that is already a file of the output, and keeps that file', async () => {
+    const dir = writeFixture('report-name-taken', files)
+    const result = await build(dir, { input: { a: 'src/a.js' }, guard: { singletons: 'src/state.js', report: 'a.js' } })
+    expect(result.errorCode).toBe('SINGLETON_REPORT_NAME_TAKEN')
+    expect(result.error).toContain('the report file name "a.js" is already a file of this output')
   })
 
   it('is not written unless asked for', async () => {

@@ -39,7 +39,8 @@ export default {
 function findingLines(text: string): string[] {
   return text
     .split('\n')
-    .filter((line) => /^\[singleton-guard\]|^ {2}(cause|fix):| {4}(installed at|src\/main\.js \(entry\))/.test(line))
+    .map((line) => line.replace(/^\[singleton-guard:check\] |^SingletonGuardError: /, ''))
+    .filter((line) => /^SINGLETON_|^ {2}(cause|fix):| {4}(installed at|src\/main\.js \(entry\))/.test(line))
     .map((line) => line.replace(/\(dist[^)]*, es\)/, '(<output>, es)'))
 }
 
@@ -49,7 +50,7 @@ describe('Vite: a failing check prints as its message', () => {
     const cli = await runViteCli(dir, ['build'])
     expect(cli.exitCode).toBe(1)
     expect(cli.output).toContain(
-      'error during build:\n[singleton-guard] SINGLETON_DUPLICATED: shared-state/index.js is evaluated 2 times in one output (dist, es).',
+      'error during build:\n[singleton-guard:check] SINGLETON_DUPLICATED: the package shared-state is evaluated 2 times in one output (dist, es)',
     )
     expect(cli.output).toContain('  cause: same package, two installs')
     expect(cli.output).toContain('shared-state@1.4.2/index.js')
@@ -86,7 +87,7 @@ describe('Vite: a failing check prints as its message', () => {
     })
     expect(result.errorCode).toBe('SINGLETON_DUPLICATED')
     expect(result.printed).toMatch(
-      /^\[singleton-guard\] SINGLETON_DUPLICATED: shared-state\/index\.js is evaluated 2 times/,
+      /^\[singleton-guard:check\] SINGLETON_DUPLICATED: the package shared-state is evaluated 2 times/,
     )
     expect(result.printed).not.toMatch(/^\s+at /m)
   })

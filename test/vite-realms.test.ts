@@ -59,10 +59,16 @@ describe('Vite: each environment is its own realm', () => {
     expect(result.logs).toEqual([])
     expect(await runClient(dir)).toEqual({ realms: 1, seen: true })
     expect(await runServer(dir)).toEqual({ realms: 1, seen: true })
-    // Both outputs are known to the one instance (its report lists them), yet never compared.
-    const report = JSON.parse(fs.readFileSync(path.join(dir, 'dist/server/singleton-report.json'), 'utf8'))
-    expect(report.outputs.map((output: { dir: string }) => output.dir).sort()).toEqual(['dist/client', 'dist/server'])
-    expect(report.findings).toEqual([])
+    // Each output's report names its realm: both hold the store, neither holds a finding.
+    for (const [outDir, realm] of [
+      ['dist/client', 'client'],
+      ['dist/server', 'ssr'],
+    ]) {
+      const report = JSON.parse(fs.readFileSync(path.join(dir, outDir as string, 'singleton-report.json'), 'utf8'))
+      expect(report.output.realm).toBe(realm)
+      expect(report.singletons.map((singleton: { module: string }) => singleton.module)).toEqual(['src/state.ts'])
+      expect(report.findings).toEqual([])
+    }
   })
 
   it('programmatic client and SSR builds sharing one instance: silent', async () => {
@@ -145,9 +151,15 @@ describe('Vite: each environment is its own realm', () => {
       `await import('./dist/client/${worker}')\nconsole.log(JSON.stringify({ realms: globalThis.__evaluations.state }))\n`,
     )
     expect(inWorker.realms).toBe(1)
-    const report = JSON.parse(fs.readFileSync(path.join(dir, 'dist/client/report.json'), 'utf8'))
-    expect(report.singletons[0].copies).toHaveLength(2)
-    expect(report.findings).toEqual([])
+    // Each bundle reports itself: the page's, and the worker's under the worker's name.
+    const page = JSON.parse(fs.readFileSync(path.join(dir, 'dist/client/report.json'), 'utf8'))
+    const inWorkerReport = JSON.parse(fs.readFileSync(path.join(dir, 'dist/client/report.worker-state.json'), 'utf8'))
+    expect(page.output.realm).toBe('client')
+    expect(inWorkerReport.output.realm).toMatch(/^worker:.*src\/state\.ts$/)
+    for (const report of [page, inWorkerReport]) {
+      expect(report.singletons[0].copies).toHaveLength(1)
+      expect(report.findings).toEqual([])
+    }
   })
 
   it('a pattern matched in one environment only is not reported unmatched; one matched nowhere is, once', async () => {

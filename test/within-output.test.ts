@@ -117,7 +117,9 @@ describe('copies inside one output', () => {
     })
     const result = await build(dir, { input: { main: 'src/main.js' }, guard: { singletons: 'shared-state' } })
     expect(result.errorCode).toBe('SINGLETON_DUPLICATED')
-    expect(result.error).toContain('shared-state/index.js is evaluated 2 times')
+    expect(result.error).toContain(
+      'the package shared-state is evaluated 2 times in one output (dist, es): 2 installs of it are bundled.',
+    )
     expect(result.error).toContain('cause: same package, two installs')
     expect(result.error).toContain('shared-state@1.4.0/index.js')
     expect(result.error).toContain('shared-state@2.0.0/index.js')

@@ -7,6 +7,8 @@ export interface BuildResult {
   error: string | undefined
   errorCode: string | undefined
   warnings: { code: string | undefined; message: string }[]
+  /** Info-level logs of the plugin (what promote did). */
+  infos: { code: string | undefined; message: string }[]
   /** Files written per output, relative to each output dir. */
   files: string[][]
 }
@@ -41,8 +43,9 @@ export async function build(dir: string, spec: BuildSpec): Promise<BuildResult> 
 
 async function buildOnce(dir: string, spec: BuildSpec): Promise<BuildResult> {
   const warnings: BuildResult['warnings'] = []
+  const infos: BuildResult['infos'] = []
   const plugin = spec.plugin ?? singletonGuard({ root: dir, ...spec.guard })
-  const result: BuildResult = { error: undefined, errorCode: undefined, warnings, files: [] }
+  const result: BuildResult = { error: undefined, errorCode: undefined, warnings, infos, files: [] }
   let bundle: Awaited<ReturnType<typeof rolldown>> | undefined
   try {
     bundle = await rolldown({
@@ -50,9 +53,10 @@ async function buildOnce(dir: string, spec: BuildSpec): Promise<BuildResult> {
       input: spec.input,
       plugins: [...(spec.plugins ?? []), plugin],
       onLog(level, log) {
-        if (level === 'warn' && log.plugin?.startsWith('singleton-guard')) {
-          warnings.push({ code: String(log.pluginCode ?? log.code), message: log.message })
-        }
+        if (!log.plugin?.startsWith('singleton-guard')) return
+        const entry = { code: String(log.pluginCode ?? log.code), message: log.message }
+        if (level === 'warn') warnings.push(entry)
+        else if (level === 'info') infos.push(entry)
       },
       ...spec.inputOptions,
     })

@@ -1,4 +1,4 @@
-import type { Pattern } from '../../options.ts'
+import type { Pattern } from '../../core/types.ts'
 
 /**
  * Native id filters that let through every module a singleton pattern may name, and its twins

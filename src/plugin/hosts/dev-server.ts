@@ -1,14 +1,13 @@
 import path from 'node:path'
 import type { Plugin } from 'rolldown'
-import { declarationsOf, rememberSingleton } from '../../declarations.ts'
-import { displayModule, displayPath, stripQuery, type ModuleIdentity } from '../../identity.ts'
-import { hasSingletonMarker } from '../../marker.ts'
-import { PLUGIN_NAME } from '../../messages.ts'
-import type { OptionsResolved } from '../../options.ts'
-import type { Session } from '../../session.ts'
+import { displayModule } from '../../core/identity.ts'
+import { hasSingletonMarker } from '../../core/marker.ts'
+import { PLUGIN_NAME, servedTwice } from '../../core/messages.ts'
+import { displayPath, splitQuery } from '../../core/paths.ts'
+import type { SingletonIndex } from '../../core/singleton-index.ts'
+import type { ModuleIdentity, Pattern } from '../../core/types.ts'
 import { candidateIdFilters } from './candidate-ids.ts'
 import { evaluatesFile, isWorkerRealmQuery } from './loader-queries.ts'
-import { servedTwice } from './messages.ts'
 import { OptimizedDeps } from './optimized-deps.ts'
 
 /** The part of Vite's dev environment we read; typed here so Vite stays an optional peer. */
@@ -38,10 +37,14 @@ interface Served {
  * `node_modules/.vite/deps` beside the file served from its own path). Two filtered transform
  * hooks, only in serve: the build never sees them.
  */
-export function devServerPlugins(options: OptionsResolved, session: Session): (Plugin & DevHook)[] {
+export function devServerPlugins(
+  patterns: readonly Pattern[],
+  root: string,
+  index: SingletonIndex,
+): (Plugin & DevHook)[] {
   const served = new WeakMap<object, Served>()
   const deps = new OptimizedDeps()
-  const idFilters = [...candidateIdFilters(options.singletons), /[\\/]deps[\\/][^\\/]+\.[cm]?js(?:\?|$)/]
+  const idFilters = [...candidateIdFilters(patterns), /[\\/]deps[\\/][^\\/]+\.[cm]?js(?:\?|$)/]
 
   function stateOf(environment: DevEnvironment): Served {
     let state = served.get(environment)
@@ -59,7 +62,7 @@ export function devServerPlugins(options: OptionsResolved, session: Session): (P
     const signature = `${identity.key}\0${list.join('\0')}`
     if (state.warned.has(signature)) return
     state.warned.add(signature)
-    const module = session.singletonKeys.get(identity.key)?.display ?? displayModule(identity, options.root)
+    const module = displayModule(identity, root)
     const shown = list.map((id) => displayPath(id, environment.config.root))
     environment.logger.warn(servedTwice(module, environment.name, shown), { timestamp: true })
   }
@@ -80,16 +83,15 @@ export function devServerPlugins(options: OptionsResolved, session: Session): (P
     state.depsVersions.set(file, version)
   }
 
+  /** The identity of a declared singleton, or of a copy of one met before; undefined for other ids. */
   function declaredIdentity(id: string): ModuleIdentity | undefined {
-    const declaredBy = declarationsOf(id, session)
-    if (declaredBy.length > 0) {
-      const identity = session.resolver.identify(id)
-      if (identity) rememberSingleton(identity, declaredBy, session)
+    const declarations = index.declarationsOf(id)
+    if (declarations.length > 0) {
+      const identity = index.resolver.identify(id)
+      if (identity) index.record(identity, declarations)
       return identity ?? undefined
     }
-    if (!session.twinNames.mayName(id)) return undefined
-    const identity = session.resolver.identify(id)
-    return identity && session.singletonKeys.has(identity.key) ? identity : undefined
+    return index.mayBeTwin(id) ? (index.twinOf(id)?.identity ?? undefined) : undefined
   }
 
   function observe(environment: DevEnvironment, id: string, code: string): void {
@@ -148,7 +150,7 @@ const NEVER: TransformFilter = { id: /^$/ }
 
 /** Vite's cache-busting queries (`?v=` optimizer version, `?t=` HMR timestamp) name the same module. */
 function splitVersion(id: string): { file: string; version: string; servedId: string } {
-  const { file, query } = stripQuery(id)
+  const { file, query } = splitQuery(id)
   if (query === '') return { file, version: '', servedId: id }
   const parts = query.slice(1).split('&')
   const version = parts.find((part) => part.startsWith('v='))?.slice(2) ?? ''

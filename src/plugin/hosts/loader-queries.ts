@@ -1,11 +1,11 @@
-import type { ModuleIdentity } from '../../identity.ts'
+import type { ModuleIdentity } from '../../core/types.ts'
 
 /**
  * Query keys with which Vite loads a file as a worker: `?worker` and `?sharedworker` load a wrapper
  * that starts the worker, `?worker_file` (dev server) is the worker's own code, run in the
  * worker's global scope. Either way not an evaluation in the importing realm.
  */
-export const WORKER_QUERIES: readonly string[] = ['worker', 'sharedworker', 'worker_file']
+const WORKER_QUERIES: readonly string[] = ['worker', 'sharedworker', 'worker_file']
 
 /** A whole module that only exports a string: `export default "..."` (what ?raw and ?url load). */
 const STRING_EXPORT = /^\s*export\s+default\s+(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\$]|\\.)*`)\s*;?\s*$/

@@ -1,7 +1,7 @@
 import type { OutputBundle, OutputOptions, PluginContext } from 'rolldown'
-import type { MapContext } from '../../chunk-map.ts'
+import { CODES, promoteIncomplete } from '../../core/messages.ts'
+import type { SingletonIndex } from '../../core/singleton-index.ts'
 import { evaluatesFile } from './loader-queries.ts'
-import { HOST_CODES, promoteIncomplete } from './messages.ts'
 import { bundlerOf, type Bundler, type RollupPinning } from './rollup-promote.ts'
 import { environmentOf, realmOf } from './vite-environment.ts'
 
@@ -45,8 +45,8 @@ export function promotionHostOf(context: object): PromotionHost {
 }
 
 /** A singleton's id that evaluates its code here: not `?raw` data, not a `?worker` wrapper. */
-export function singletonEvaluatedHere(context: PluginContext, id: string, session: MapContext): boolean {
-  const identity = session.resolver.identify(id)
+export function singletonEvaluatedHere(context: PluginContext, id: string, index: SingletonIndex): boolean {
+  const identity = index.resolver.identify(id)
   return identity === null || evaluatesFile(identity, context.getModuleInfo(id)?.code)
 }
 
@@ -79,7 +79,10 @@ export function promotedAsHostAllows<T extends { name: string; module: string; r
     ? []
     : promotions.filter((promotion) => promotion.fileName === undefined && present.has(promotion.name))
   if (missed.length > 0) {
-    context.warn({ code: HOST_CODES.promoteIncomplete, message: promoteIncomplete(missed, host.label, host.cannotPin) })
+    context.warn({
+      code: CODES.SINGLETON_PROMOTE_INCOMPLETE,
+      message: promoteIncomplete(missed, host.label, host.cannotPin),
+    })
   }
   return promotions.filter((promotion) => promotion.fileName !== undefined)
 }

@@ -1,4 +1,5 @@
 import type { OutputOptions, PreRenderedChunk } from 'rolldown'
+import { MANUAL_CHUNKS_OBJECT } from '../../core/messages.ts'
 
 /** Which bundler runs the build, as far as promote is concerned (Vite 8 runs rolldown). */
 export type Bundler = 'rolldown' | 'rollup'
@@ -20,7 +21,7 @@ export type RollupPinning = { manualChunks: OutputOptions['manualChunks'] } | { 
 export function pinWithManualChunks(output: object, nameOf: (id: string) => string | undefined): RollupPinning {
   const user = (output as { manualChunks?: unknown }).manualChunks
   if (user !== undefined && typeof user !== 'function') {
-    return { cannot: 'output.manualChunks is an object; write it as a function so promote can extend it' }
+    return { cannot: MANUAL_CHUNKS_OBJECT }
   }
   const userFunction = user as ((id: string, meta: unknown) => string | null | undefined) | undefined
   return {

@@ -1,4 +1,4 @@
-import { PLUGIN_NAME } from '../../messages.ts'
+import { PLUGIN_NAME } from '../../core/messages.ts'
 
 /** One error rolldown aggregated into the error it throws. */
 interface AggregatedError {
@@ -15,12 +15,13 @@ interface AggregatedError {
  * without it (a `code` property keeps the finding's code for programmatic callers); any other
  * failure is returned untouched.
  */
-export function verdictError(error: unknown): unknown {
+function verdictError(error: unknown): unknown {
   const aggregated = (error as { errors?: unknown } | null)?.errors
   if (!Array.isArray(aggregated) || aggregated.length === 0) return error
   const ours = aggregated as AggregatedError[]
   if (!ours.every((item) => typeof item?.plugin === 'string' && item.plugin.startsWith(PLUGIN_NAME))) return error
-  const message = ours.map((item) => String(item.message ?? '')).join('\n\n')
+  // As Vite names a plugin's error: `[plugin] message`.
+  const message = ours.map((item) => `[${item.plugin}] ${String(item.message ?? '')}`).join('\n\n')
   const first = ours[0] as AggregatedError
   const clean = new Error(message)
   clean.stack = message

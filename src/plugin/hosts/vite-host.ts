@@ -1,5 +1,5 @@
 import type { Plugin } from 'rolldown'
-import { PLUGIN_NAME } from '../../messages.ts'
+import { PLUGIN_NAME } from '../../core/messages.ts'
 import { environmentOf } from './vite-environment.ts'
 import { printVerdictsPlainly, type ViteBuilderView } from './vite-errors.ts'
 

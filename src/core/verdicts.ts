@@ -1,34 +1,24 @@
-import type { ChainStep, Copy, OutputMap, TrackedModule } from './chunk-map.ts'
-import { displayModule, displayPath, isInstalledPackage, twinIdKind } from './identity.ts'
-import { CODES, FIXES, type Cause, type FindingCode } from './messages.ts'
-import type { OptionsResolved } from './options.ts'
+import { displayModule, isInstalledPackage, twinIdKind } from './identity.ts'
+import { displayPath } from './paths.ts'
+import { CODES, FIXES } from './messages.ts'
+import type {
+  Cause,
+  Copy,
+  CrossMode,
+  DuplicateMode,
+  Finding,
+  FindingCode,
+  FindingCopy,
+  OutputMap,
+  TrackedModule,
+} from './types.ts'
 
-export interface FindingCopy {
-  output: string
-  format: string
-  chunks: string[]
-  /** The module as this copy names it: its id, or `name@version/subpath` for installed packages. */
-  module: string
-  /** How this copy differs from the first one (query, symlink, version, ...). */
-  detail: string | undefined
-  chain: ChainStep[]
+export interface Modes {
+  onDuplicate: DuplicateMode
+  formats: CrossMode
+  builds: CrossMode
+  root: string
 }
-
-export interface Finding {
-  code: FindingCode
-  severity: 'error' | 'warn'
-  module: string
-  key: string
-  causes: Cause[]
-  /** How many outputs hold the copies (1 for copies inside one output). */
-  outputCount: number
-  copies: FindingCopy[]
-  /** Chunks that only re-export the module: listed so nobody mistakes them for copies. */
-  facades: string[]
-  fixes: string[]
-}
-
-type Modes = Pick<OptionsResolved, 'onDuplicate' | 'formats' | 'builds' | 'root'>
 
 /** Copies of a singleton inside one output. */
 export function judgeWithin(output: OutputMap, modes: Modes): Finding[] {
@@ -39,72 +29,69 @@ export function judgeWithin(output: OutputMap, modes: Modes): Finding[] {
   return findings.sort(compareFindings)
 }
 
-/** A finding across outputs, with the outputs it involves (to tell which build completes it). */
-export interface AcrossFinding {
-  finding: Finding
-  outputKeys: string[]
-}
-
 /**
- * Copies of a singleton held by several of `outputs`: outputs of one build (same entries: esm +
- * cjs, or two folders) under `formats`, separate builds under `builds`.
+ * Copies of a singleton held by several of `outputs` of one realm: outputs of one build (same
+ * entries: esm + cjs, or two folders) under `formats`, separate builds under `builds`. Outputs of
+ * different realms (Vite's client and SSR environments) never meet in one process.
  */
-export function judgeAcross(outputs: readonly OutputMap[], modes: Modes): AcrossFinding[] {
+export function judgeAcross(outputs: readonly OutputMap[], modes: Modes): Finding[] {
   const holders = new Map<string, OutputMap[]>()
   for (const output of outputs) {
     for (const tracked of output.modules.values()) {
-      if (tracked.copies.length === 0) continue
-      const list = holders.get(tracked.key)
+      if (tracked.copies.length === 0 || tracked.scope === 'install') continue
+      const key = `${output.realm}\0${tracked.key}`
+      const list = holders.get(key)
       if (list) list.push(output)
-      else holders.set(tracked.key, [output])
+      else holders.set(key, [output])
     }
   }
-  const found: AcrossFinding[] = []
+  const found: Finding[] = []
   for (const [key, list] of holders) {
     if (list.length < 2) continue
-    const tracked = (list[0] as OutputMap).modules.get(key) as TrackedModule
+    const tracked = (list[0] as OutputMap).modules.get(key.slice(key.indexOf('\0') + 1)) as TrackedModule
     const builds = new Map<string, OutputMap[]>()
     for (const output of list) builds.set(output.group, [...(builds.get(output.group) ?? []), output])
     if (modes.formats !== 'ignore') {
       for (const sameBuild of builds.values()) {
         if (sameBuild.length < 2) continue
         const cause: Cause = new Set(sameBuild.map((o) => o.format)).size > 1 ? 'separate-formats' : 'separate-outputs'
-        found.push({
-          finding: acrossOutputs(CODES.acrossFormats, modes.formats, cause, tracked, sameBuild, modes),
-          outputKeys: sameBuild.map((o) => o.key),
-        })
+        found.push(
+          acrossOutputs(CODES.SINGLETON_DUPLICATED_ACROSS_OUTPUTS, modes.formats, cause, tracked, sameBuild, modes),
+        )
       }
     }
     if (builds.size > 1 && modes.builds !== 'ignore') {
-      found.push({
-        finding: acrossOutputs(CODES.acrossBuilds, modes.builds, 'separate-builds', tracked, list, modes),
-        outputKeys: list.map((o) => o.key),
-      })
+      found.push(
+        acrossOutputs(CODES.SINGLETON_DUPLICATED_ACROSS_BUILDS, modes.builds, 'separate-builds', tracked, list, modes),
+      )
     }
   }
-  return found.sort((a, b) => compareFindings(a.finding, b.finding))
+  return found.sort(compareFindings)
 }
 
 function withinOutput(output: OutputMap, tracked: TrackedModule, modes: Modes): Finding {
   const causes = new Set<Cause>()
   const first = tracked.copies[0] as Copy
   for (const copy of tracked.copies.slice(1)) causes.add(causeBetween(first, copy))
+  const sorted = [...causes].sort()
   return {
-    code: CODES.inOutput,
+    code: CODES.SINGLETON_DUPLICATED,
     severity: modes.onDuplicate,
     module: tracked.display,
+    scope: tracked.scope === 'package' ? 'package' : 'module',
     key: tracked.key,
-    causes: [...causes].sort(),
+    causes: sorted,
     outputCount: 1,
+    outputKeys: [output.key],
     copies: tracked.copies.map((copy) => findingCopy(output, copy, first, modes.root)).sort(compareCopies),
     facades: tracked.facades.map((chunk) => `${output.dir}/${chunk}`).sort(),
-    fixes: [...causes].sort().map((cause) => FIXES[cause]),
+    fixes: sorted.map((cause) => FIXES[cause]),
   }
 }
 
 function acrossOutputs(
   code: FindingCode,
-  severity: 'error' | 'warn',
+  mode: 'error' | 'warn',
   cause: Cause,
   tracked: TrackedModule,
   outputs: OutputMap[],
@@ -120,21 +107,36 @@ function acrossOutputs(
   }
   return {
     code,
-    severity,
+    severity: mode,
     module: tracked.display,
+    scope: tracked.scope === 'package' ? 'package' : 'module',
     key: tracked.key,
     causes: [cause],
     outputCount: outputs.length,
+    outputKeys: outputs.map((output) => output.key).sort(),
     copies: copies.sort(compareCopies),
     facades: facades.sort(),
     fixes: [FIXES[cause]],
   }
 }
 
+const SOURCE_FILE = /\.(?:[cm]?tsx?|jsx|vue|svelte)$/
+
+/** Why two copies of one module exist. */
 export function causeBetween(a: Copy, b: Copy): Cause {
-  if (a.identity.realpath !== b.identity.realpath) return 'same-package-two-installs'
-  if (a.identity.id === b.identity.id) return 'one-id-several-chunks'
-  return 'same-file-two-ids'
+  if (a.identity.realpath === b.identity.realpath) {
+    return a.identity.id === b.identity.id ? 'one-id-several-chunks' : 'same-file-two-ids'
+  }
+  const [pa, pb] = [a.identity.package, b.identity.package]
+  if (pa && pb && pa.dir !== pb.dir) return 'same-package-two-installs'
+  if (a.builtFrom || b.builtFrom || isSource(a) !== isSource(b)) return 'source-and-build'
+  return 'dual-package-files'
+}
+
+/** A package's source rather than its build: TypeScript and the like, a `src/` folder, or named in a build's map. */
+function isSource(copy: Copy): boolean {
+  const { subpath, realpath } = copy.identity
+  return copy.builtFrom === undefined && (SOURCE_FILE.test(realpath) || (subpath ?? '').split('/').includes('src'))
 }
 
 function findingCopy(output: OutputMap, copy: Copy, first: Copy, root: string): FindingCopy {
@@ -151,7 +153,12 @@ function findingCopy(output: OutputMap, copy: Copy, first: Copy, root: string): 
 function detailOf(copy: Copy, first: Copy, root: string): string | undefined {
   const notes: string[] = []
   if (copy.sharedFactory) notes.push("one factory shared by these chunks through rolldown's registry")
-  if (isInstalledPackage(copy.identity)) notes.push(`installed at ${displayPath(copy.identity.package.dir, root)}`)
+  if (isInstalledPackage(copy.identity)) {
+    const folder =
+      copy.identity.package.nameFrom === 'folder' ? ' (named by its folder: its package.json has no readable name)' : ''
+    notes.push(`installed at ${displayPath(copy.identity.package.dir, root)}${folder}`)
+  }
+  if (copy.builtFrom) notes.push(`a build of ${displayPath(copy.builtFrom, root)} (its source map says so)`)
   if (copy !== first && first.identity.realpath === copy.identity.realpath) {
     const kind = twinIdKind(first.identity, copy.identity)
     if (kind === 'query') notes.push(`query ${copy.identity.query || '(none)'} makes it a separate module`)
@@ -161,7 +168,11 @@ function detailOf(copy: Copy, first: Copy, root: string): string | undefined {
   return notes.length > 0 ? notes.join('; ') : undefined
 }
 
-const CODE_ORDER: FindingCode[] = [CODES.inOutput, CODES.acrossFormats, CODES.acrossBuilds]
+const CODE_ORDER: FindingCode[] = [
+  CODES.SINGLETON_DUPLICATED,
+  CODES.SINGLETON_DUPLICATED_ACROSS_OUTPUTS,
+  CODES.SINGLETON_DUPLICATED_ACROSS_BUILDS,
+]
 
 export function compareFindings(a: Finding, b: Finding): number {
   return CODE_ORDER.indexOf(a.code) - CODE_ORDER.indexOf(b.code) || a.module.localeCompare(b.module)

@@ -7,37 +7,35 @@ import type {
   PluginContext,
   PreRenderedChunk,
 } from 'rolldown'
-import { entryIdsOf, outputKeyOf } from './chunk-map.ts'
-import { isSingletonId } from './declarations.ts'
+import { UserError } from '../core/errors.ts'
+import { CODES, PLUGIN_NAME, promoteClash, promotedEntryMap } from '../core/messages.ts'
+import { displayPath, isVirtualId, splitQuery } from '../core/paths.ts'
+import type { SingletonIndex } from '../core/singleton-index.ts'
+import type { Pattern, Promotion, PromotionReason } from '../core/types.ts'
 import { stableEntryName, userEntries, type UserEntries } from './entry-names.ts'
-import { displayPath, isVirtualId, stripQuery } from './identity.ts'
-import { CODES, PLUGIN_NAME, promoteClash, promotedEntryMap } from './messages.ts'
-import type { OptionsResolved, PromoteResolved } from './options.ts'
-import type { Session } from './session.ts'
 import {
   namesInOutput,
   promotedAsHostAllows,
   promotionHostOf,
   singletonEvaluatedHere,
   type PromotionHost,
-} from './plugin/hosts/promote-host.ts'
-import { pinWithManualChunks, stableFileName } from './plugin/hosts/rollup-promote.ts'
+} from './hosts/promote-host.ts'
+import { pinWithManualChunks, stableFileName } from './hosts/rollup-promote.ts'
+import type { Ledger } from './ledger.ts'
+import { entryIdsOf, outputInfoOf } from './output-info.ts'
 
-export type PromotionReason = 'runtime boundary' | 'singleton' | 'include'
-
-export interface Promotion {
-  /** The stable name, `[name]` in the build's entry file naming. */
-  name: string
-  module: string
-  reason: PromotionReason
-  /** The file written, known once the output is generated. */
-  fileName?: string
+/** `promote`, resolved: what to promote besides the boundaries that reach a singleton. */
+export interface PromoteResolved {
+  include: Pattern[]
+  exclude: Pattern[]
+  singletons: boolean
 }
 
 interface PromoterSettings {
-  options: OptionsResolved
+  root: string
   promote: PromoteResolved
-  session: Session
+  index: SingletonIndex
+  ledger: Ledger
   include: ((id: string) => boolean) | undefined
   exclude: ((id: string) => boolean) | undefined
 }
@@ -48,10 +46,17 @@ interface PromoterSettings {
  * Builds sharing this instance may run in parallel, so each gets its own promoter (added from
  * the `options` hook) whose state no other build touches.
  */
-export function promotePlugin(options: OptionsResolved, promote: PromoteResolved, session: Session): Plugin {
+export function promotePlugin(root: string, promote: PromoteResolved, index: SingletonIndex, ledger: Ledger): Plugin {
   const filterOf = (patterns: PromoteResolved['include']) =>
-    patterns.length > 0 ? createFilter(patterns, null, { resolve: options.root }) : undefined
-  const settings = { options, promote, session, include: filterOf(promote.include), exclude: filterOf(promote.exclude) }
+    patterns.length > 0 ? createFilter(patterns, null, { resolve: root }) : undefined
+  const settings = {
+    root,
+    promote,
+    index,
+    ledger,
+    include: filterOf(promote.include),
+    exclude: filterOf(promote.exclude),
+  }
   return {
     name: `${PLUGIN_NAME}:promote`,
     options(input) {
@@ -68,7 +73,7 @@ export function promotePlugin(options: OptionsResolved, promote: PromoteResolved
  */
 function buildPromoter(settings: PromoterSettings, host: PromotionHost): Plugin {
   let plan = new PromotionPlan()
-  let entries: UserEntries = userEntries(undefined, settings.options.root)
+  let entries: UserEntries = userEntries(undefined, settings.root)
   return {
     name: `${PLUGIN_NAME}:promote-build`,
     buildStart(input: NormalizedInputOptions) {
@@ -96,20 +101,42 @@ function buildPromoter(settings: PromoterSettings, host: PromotionHost): Plugin 
       const entryIds = entryIdsOf(bundle)
       const present = namesInOutput(bundle, [plan.boundaryNames, plan.singletonNames])
       const done = promotedAsHostAllows(this, promotions, host, present)
-      settings.session.promotions.set(
-        outputKeyOf(outputOptions, settings.options.root, entryIds, host.realm(entryIds)),
-        done,
-      )
-      if (done.length > 0) this.info({ code: CODES.promoted, message: promotedEntryMap(done) })
+      const output = outputInfoOf(outputOptions, entryIds, host.realm(entryIds), settings.root)
+      settings.ledger.setPromotions(output.key, done)
+      if (done.length > 0) this.info({ code: CODES.SINGLETON_PROMOTED, message: promotedEntryMap(done) })
     },
   }
 }
 
+/** A declared singleton, or a copy of one met earlier under another id, path or install. */
+function isSingletonId(index: SingletonIndex, id: string): boolean {
+  const declarations = index.declarationsOf(id)
+  if (declarations.length > 0) {
+    const identity = index.resolver.identify(id)
+    if (identity) index.record(identity, declarations)
+    return identity !== null
+  }
+  return index.mayBeTwin(id) && index.twinOf(id) !== null
+}
+
+function isSameModule(index: SingletonIndex, a: string, b: string): boolean {
+  const [first, second] = [index.resolver.identify(a), index.resolver.identify(b)]
+  return first !== null && second !== null && (first.key === second.key || first.installKey === second.installKey)
+}
+
 /** What one build promotes: stable names by module id. */
 class PromotionPlan {
-  readonly promotions: Promotion[] = []
+  promotions: Promotion[] = []
   readonly boundaryNames: Map<string, string> = new Map()
   readonly singletonNames: Map<string, string> = new Map()
+
+  /** Takes a module back out of the plan. */
+  drop(id: string): void {
+    const name = this.boundaryNames.get(id) ?? this.singletonNames.get(id)
+    this.boundaryNames.delete(id)
+    this.singletonNames.delete(id)
+    this.promotions = this.promotions.filter((promotion) => promotion.name !== name)
+  }
 
   /** The stable name of a chunk this plan names, if any. */
   nameOfChunk(chunk: Pick<PreRenderedChunk, 'facadeModuleId' | 'name' | 'moduleIds'>): string | undefined {
@@ -131,24 +158,26 @@ class PromotionPlan {
  * to those ancestors.
  */
 function planPromotions(context: PluginContext, settings: PromoterSettings, entries: UserEntries): PromotionPlan {
-  const { session, include, exclude, options } = settings
+  const { index, include, exclude, root } = settings
   const plan = new PromotionPlan()
   const takenBy = new Map<string, string>([...entries.byName].map(([name, file]) => [name, file]))
   const promote = (id: string, reason: PromotionReason): void => {
-    const file = stripQuery(id).file
+    const file = splitQuery(id).file
     if (isVirtualId(id) || exclude?.(file) || entries.files.has(file)) return
     if (plan.boundaryNames.has(id) || plan.singletonNames.has(id)) return
-    const identity = session.resolver.identify(id)
+    const identity = index.resolver.identify(id)
     if (!identity) return
-    const name = stableEntryName(identity, entries.baseDir, options.root)
-    const module = displayPath(id, options.root)
+    const name = stableEntryName(identity, entries.baseDir, root)
+    const module = displayPath(id, root)
     const other = takenBy.get(name)
     if (other !== undefined) {
-      const error = Object.assign(new Error(promoteClash(name, module, displayPath(other, options.root))), {
-        code: CODES.promoteClash,
-      })
-      error.stack = ''
-      context.error(error)
+      // Two copies of one module (a query twin, two installs) are a duplicate the check reports
+      // with its cause, not a naming clash: neither is promoted.
+      if (isSameModule(index, other, id)) {
+        plan.drop(other)
+        return
+      }
+      context.error(new UserError(CODES.SINGLETON_PROMOTE_CLASH, promoteClash(name, module, displayPath(other, root))))
     }
     takenBy.set(name, id)
     ;(reason === 'singleton' ? plan.singletonNames : plan.boundaryNames).set(id, name)
@@ -158,9 +187,9 @@ function planPromotions(context: PluginContext, settings: PromoterSettings, entr
   const singletons: string[] = []
   const included: string[] = []
   for (const id of context.getModuleIds()) {
-    if (isSingletonId(id, session)) {
-      if (singletonEvaluatedHere(context, id, session)) singletons.push(id)
-    } else if (include && !isVirtualId(id) && include(stripQuery(id).file)) included.push(id)
+    if (isSingletonId(index, id)) {
+      if (singletonEvaluatedHere(context, id, index)) singletons.push(id)
+    } else if (include && !isVirtualId(id) && include(splitQuery(id).file)) included.push(id)
   }
   const visited = new Set<string>(singletons)
   const pending = [...singletons]

@@ -1,6 +1,3 @@
-import type { Plugin } from 'rolldown'
-import { PLUGIN_NAME } from './messages.ts'
-
 /**
  * `// @singleton` or `/* @singleton *\/` among the comments before the first statement.
  * Directives ('use strict') and a hashbang may come first; anything later does not count.
@@ -29,27 +26,4 @@ export function hasSingletonMarker(code: string): boolean {
     }
   }
   return false
-}
-
-/**
- * Records modules that declare themselves singletons. The native `code` filter means the JS
- * handler runs only for the few files that mention the marker; the handler checks its place.
- */
-export function markerPlugin(markedIds: Set<string>, fileChanged: (file: string) => void): Plugin {
-  return {
-    name: `${PLUGIN_NAME}:marker`,
-    transform: {
-      order: 'pre',
-      // A plain string: rolldown tests it as a substring search, cheaper than a regular expression.
-      filter: { code: '@singleton' },
-      handler(code, id) {
-        if (hasSingletonMarker(code)) markedIds.add(id)
-        else markedIds.delete(id)
-        return null
-      },
-    },
-    watchChange(id) {
-      fileChanged(id)
-    },
-  }
 }

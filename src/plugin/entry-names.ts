@@ -1,6 +1,8 @@
 import path from 'node:path'
 import type { InputOptions } from 'rolldown'
-import { isInstalledPackage, isVirtualId, stripQuery, type ModuleIdentity } from './identity.ts'
+import { isInstalledPackage } from '../core/identity.ts'
+import { commonDir, isVirtualId, splitQuery, toPosix, withoutExtension } from '../core/paths.ts'
+import type { ModuleIdentity } from '../core/types.ts'
 
 /** The entries a build was given, as absolute files, with the names rolldown gives their chunks. */
 export interface UserEntries {
@@ -21,9 +23,9 @@ export function userEntries(input: InputOptions['input'], cwd: string): UserEntr
   const files = new Set<string>()
   for (const [name, specifier] of pairs) {
     if (isVirtualId(specifier)) continue
-    const file = path.resolve(cwd, stripQuery(specifier).file)
+    const file = path.resolve(cwd, splitQuery(specifier).file)
     files.add(file)
-    byName.set(name ?? path.basename(file).replace(/\.[^.]+$/, ''), file)
+    byName.set(name ?? withoutExtension(path.basename(file)), file)
   }
   return { byName, files, baseDir: commonDir([...files].map((file) => path.dirname(file))) ?? cwd }
 }
@@ -38,23 +40,7 @@ export function stableEntryName(identity: ModuleIdentity, baseDir: string, root:
   }
   for (const base of [baseDir, root]) {
     const relative = path.relative(base, identity.file)
-    if (!relative.startsWith('..') && !path.isAbsolute(relative))
-      return withoutExtension(relative.split(path.sep).join('/'))
+    if (!relative.startsWith('..') && !path.isAbsolute(relative)) return withoutExtension(toPosix(relative))
   }
   return withoutExtension(path.basename(identity.file))
-}
-
-function withoutExtension(file: string): string {
-  return file.replace(/\.[^./]+$/, '')
-}
-
-function commonDir(dirs: string[]): string | undefined {
-  if (dirs.length === 0) return undefined
-  let common = dirs[0] as string
-  for (const dir of dirs.slice(1)) {
-    while (common !== path.dirname(common) && dir !== common && !dir.startsWith(common + path.sep)) {
-      common = path.dirname(common)
-    }
-  }
-  return common
 }

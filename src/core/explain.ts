@@ -1,10 +1,11 @@
-import type { ChainStep } from './chunk-map.ts'
-import { CAUSE_TITLES, FACADE_NOTE, PREFIX } from './messages.ts'
-import type { Finding } from './verdicts.ts'
+import { CAUSE_TITLES, FACADE_NOTE } from './messages.ts'
+import type { ChainStep, Finding } from './types.ts'
 
 const HEADLINES: Record<Finding['code'], (finding: Finding) => string> = {
   SINGLETON_DUPLICATED: (f) =>
-    `${f.module} is evaluated ${f.copies.length} times in one output (${f.copies[0]?.output}, ${f.copies[0]?.format}).`,
+    f.scope === 'package'
+      ? `the package ${f.module} is evaluated ${f.copies.length} times in one output (${f.copies[0]?.output}, ${f.copies[0]?.format}): ${f.copies.length} installs of it are bundled.`
+      : `${f.module} is evaluated ${f.copies.length} times in one output (${f.copies[0]?.output}, ${f.copies[0]?.format}).`,
   SINGLETON_DUPLICATED_ACROSS_OUTPUTS: (f) =>
     `${f.module} has a copy in each of ${f.outputCount} outputs of one build; a process that loads more than one of them evaluates it more than once.`,
   SINGLETON_DUPLICATED_ACROSS_BUILDS: (f) =>
@@ -13,7 +14,7 @@ const HEADLINES: Record<Finding['code'], (finding: Finding) => string> = {
 
 /** The diagnosis a newcomer can act on: what, why, where each copy comes from, and the fix. */
 export function explainFinding(finding: Finding): string {
-  const lines = [`${PREFIX} ${finding.code}: ${HEADLINES[finding.code](finding)}`]
+  const lines = [`${finding.code}: ${HEADLINES[finding.code](finding)}`]
   lines.push(`  cause: ${finding.causes.map((cause) => CAUSE_TITLES[cause]).join('; ')}`)
   finding.copies.forEach((copy, index) => {
     lines.push(`  copy ${index + 1}: ${copy.output}/${copy.chunks.join(', ')} (${copy.format})  ${copy.module}`)
@@ -25,7 +26,7 @@ export function explainFinding(finding: Finding): string {
   return lines.join('\n')
 }
 
-export function formatChain(chain: readonly ChainStep[]): string {
+function formatChain(chain: readonly ChainStep[]): string {
   return chain
     .map((step) =>
       step.edge === 'entry'

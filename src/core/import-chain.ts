@@ -1,7 +1,12 @@
-import type { ModuleInfo } from 'rolldown'
-import type { ChainStep } from './chunk-map.ts'
+import type { ChainStep } from './types.ts'
 
-type GetModuleInfo = (id: string) => ModuleInfo | null
+/** What the chain needs of a module: who imports it. rolldown's and Rollup's ModuleInfo have it. */
+export interface ImporterInfo {
+  importers: readonly string[]
+  dynamicImporters: readonly string[]
+}
+
+type GetModuleInfo = (id: string) => ImporterInfo | null
 
 /**
  * The shortest import chain from an entry to `target`, walking importers backwards so the cost

@@ -1,0 +1,184 @@
+import path from 'node:path'
+import { indexExports, installedNameOf, readManifest, type ExportIndex } from './manifest.ts'
+import { displayPath, isVirtualId, realpathOrNull, splitQuery, toPosix } from './paths.ts'
+import type { MetadataProblem, ModuleIdentity, PackageInfo } from './types.ts'
+
+/**
+ * Resolves what module an id is, from the file system alone (no bundler needed), with caches that
+ * live as long as the resolver, so a watch rebuild only pays for ids it has not seen.
+ */
+export class IdentityResolver {
+  readonly #identities = new Map<string, ModuleIdentity | null>()
+  readonly #locations = new Map<string, ModuleIdentity | null>()
+  readonly #packageOfDir = new Map<string, PackageInfo | null>()
+  readonly #exportIndexes = new Map<string, ExportIndex>()
+  readonly #problems = new Map<string, MetadataProblem>()
+  readonly #reported = new Set<string>()
+
+  /**
+   * A cheap identity that trusts the id's own path (no symlink resolved), good enough to test
+   * patterns; `null` for virtual modules and ids that are not absolute paths.
+   */
+  locate(id: string): ModuleIdentity | null {
+    let location = this.#locations.get(id)
+    if (location === undefined) {
+      location = this.#compute(id, false)
+      this.#locations.set(id, location)
+    }
+    return location
+  }
+
+  /** The full identity, symlinks resolved; `null` for virtual modules and ids that are not files. */
+  identify(id: string): ModuleIdentity | null {
+    let identity = this.#identities.get(id)
+    if (identity === undefined) {
+      identity = this.#compute(id, true)
+      this.#identities.set(id, identity)
+    }
+    return identity
+  }
+
+  /** The package a folder belongs to (the folder itself or the nearest one above it). */
+  packageOf(dir: string): PackageInfo | null {
+    const cached = this.#packageOfDir.get(dir)
+    if (cached !== undefined) return cached
+    const manifestFile = path.join(dir, 'package.json')
+    const read = readManifest(manifestFile)
+    const installedName = installedNameOf(dir)
+    const manifest = read.status === 'ok' ? read.manifest : undefined
+    let found: PackageInfo | null
+    if (manifest && typeof manifest.name === 'string' && manifest.name !== '') {
+      found = packageInfo(dir, manifest.name, manifest, 'manifest')
+    } else if (installedName && read.status !== 'missing') {
+      if (read.status === 'unreadable') this.#problem(manifestFile, read.reason)
+      else if (manifest && manifest.name !== undefined) this.#problem(manifestFile, 'has a `name` that is not a string')
+      found = packageInfo(dir, installedName, manifest, 'folder')
+    } else {
+      const parent = path.dirname(dir)
+      found = parent === dir ? null : this.packageOf(parent)
+    }
+    this.#packageOfDir.set(dir, found)
+    return found
+  }
+
+  /** Metadata problems met since the last call, each reported once per resolver. */
+  takeProblems(): MetadataProblem[] {
+    const fresh = [...this.#problems.values()].filter((problem) => !this.#reported.has(problem.file))
+    for (const problem of fresh) this.#reported.add(problem.file)
+    return fresh
+  }
+
+  /** Forget what was cached for a file that changed on disk. */
+  forget(file: string): void {
+    for (const cache of [this.#identities, this.#locations]) {
+      for (const [id, identity] of cache) {
+        if (identity && (identity.file === file || identity.realpath === file)) cache.delete(id)
+      }
+    }
+    if (path.basename(file) === 'package.json') {
+      this.#packageOfDir.clear()
+      this.#exportIndexes.clear()
+      this.#identities.clear()
+      this.#locations.clear()
+    }
+  }
+
+  #problem(file: string, reason: string): void {
+    if (!this.#problems.has(file)) this.#problems.set(file, { file, reason })
+  }
+
+  #compute(id: string, resolveLinks: boolean): ModuleIdentity | null {
+    if (isVirtualId(id)) return null
+    const { file, query } = splitQuery(id)
+    if (!path.isAbsolute(file)) return null
+    const realpath = resolveLinks ? realpathOrNull(file) : file
+    if (realpath === null) return null
+    const pkg = this.packageOf(path.dirname(realpath))
+    if (!pkg) {
+      const key = `file:${realpath}`
+      return {
+        id,
+        file,
+        query,
+        realpath,
+        package: undefined,
+        subpath: undefined,
+        exportSubpath: undefined,
+        key,
+        installKey: key,
+      }
+    }
+    const subpath = toPosix(path.relative(pkg.dir, realpath))
+    const exportSubpath = this.#exportSubpathOf(pkg, subpath)
+    const moduleKey = exportSubpath === undefined ? subpath : exportSubpath
+    return {
+      id,
+      file,
+      query,
+      realpath,
+      package: pkg,
+      subpath,
+      exportSubpath,
+      key: `package:${pkg.name}/${moduleKey}`,
+      installKey: `install:${pkg.dir}/${moduleKey}`,
+    }
+  }
+
+  #exportSubpathOf(pkg: PackageInfo, subpath: string): string | undefined {
+    let index = this.#exportIndexes.get(pkg.dir)
+    if (!index) {
+      index = indexExports(pkg.exports, pkg.mainFields)
+      if (index.problem) this.#problem(path.join(pkg.dir, 'package.json'), index.problem)
+      this.#exportIndexes.set(pkg.dir, index)
+    }
+    return index.subpathOf(subpath)
+  }
+}
+
+function packageInfo(
+  dir: string,
+  name: string,
+  manifest: Record<string, unknown> | undefined,
+  nameFrom: PackageInfo['nameFrom'],
+): PackageInfo {
+  const mainFields = [manifest?.main, manifest?.module].filter((field): field is string => typeof field === 'string')
+  return {
+    name,
+    version: typeof manifest?.version === 'string' ? manifest.version : 'unknown',
+    dir,
+    exports: manifest?.exports,
+    mainFields: mainFields.length > 0 ? mainFields : manifest ? ['index.js'] : [],
+    nameFrom,
+  }
+}
+
+/** How two ids of one real file differ, for the diagnosis. */
+export function twinIdKind(a: ModuleIdentity, b: ModuleIdentity): 'query' | 'case' | 'symlink' | 'same' {
+  if (a.id === b.id) return 'same'
+  if (a.query !== b.query) return 'query'
+  if (a.file.toLowerCase() === b.file.toLowerCase()) return 'case'
+  return 'symlink'
+}
+
+/** A file of a package installed under node_modules (not a workspace package of the project). */
+export function isInstalledPackage(identity: ModuleIdentity): identity is ModuleIdentity & { package: PackageInfo } {
+  return identity.package !== undefined && identity.package.dir.split(/[\\/]/).includes('node_modules')
+}
+
+/**
+ * How messages name a module: a root-relative path for project files, `name/subpath` for a file
+ * of an installed package (`name@version/subpath` with `withVersion`, to tell installs apart).
+ */
+export function displayModule(identity: ModuleIdentity, root: string, withVersion = false): string {
+  if (isInstalledPackage(identity)) {
+    const version = withVersion ? `@${identity.package.version}` : ''
+    return `${identity.package.name}${version}/${identity.subpath}${withVersion ? identity.query : ''}`
+  }
+  return displayPath(withVersion ? identity.id : identity.realpath, root)
+}
+
+/** An id in a message: `name@version/subpath` for installed packages, a root-relative path otherwise. */
+export function displayId(id: string, root: string, resolver: IdentityResolver): string {
+  const location = resolver.locate(id)
+  return location ? displayModule(location, root, true) : displayPath(id, root)
+}

@@ -1,0 +1,149 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+type ManifestRead =
+  { status: 'ok'; manifest: Record<string, unknown> } | { status: 'missing' } | { status: 'unreadable'; reason: string }
+
+/** Reads a package.json as a user's tools would: a byte-order mark is fine, `null` or `[]` is not. */
+export function readManifest(file: string): ManifestRead {
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch (error) {
+    const code = (error as { code?: string }).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { status: 'missing' }
+    return { status: 'unreadable', reason: `cannot be read (${code ?? String(error)})` }
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return { status: 'unreadable', reason: 'is not valid JSON' }
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return {
+      status: 'unreadable',
+      reason: `is ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`}, not an object`,
+    }
+  }
+  return { status: 'ok', manifest: parsed as Record<string, unknown> }
+}
+
+/** The package name a folder is installed under: `node_modules/<name>` or `node_modules/@scope/<name>`. */
+export function installedNameOf(dir: string): string | undefined {
+  const at = Math.max(dir.lastIndexOf('/node_modules/'), dir.lastIndexOf('\\node_modules\\'))
+  if (at === -1) return undefined
+  const parts = dir.slice(at + '/node_modules/'.length).split(/[\\/]/)
+  if (parts.length === 1 && parts[0] && !parts[0].startsWith('@') && !parts[0].startsWith('.')) return parts[0]
+  if (parts.length === 2 && parts[0]?.startsWith('@') && parts[1]) return `${parts[0]}/${parts[1]}`
+  return undefined
+}
+
+/** How deep an `exports` value may nest before it is taken as broken metadata. */
+const MAX_EXPORTS_DEPTH = 32
+
+interface ExportTargets {
+  targets: string[]
+  /** Set when the value nests deeper than any real package does, or refers to itself. */
+  problem: string | undefined
+}
+
+/** Every file an `exports` value can resolve to, under any condition; bounded and cycle-safe. */
+export function exportTargets(value: unknown): ExportTargets {
+  const targets: string[] = []
+  const seen = new Set<object>()
+  let problem: string | undefined
+  const visit = (entry: unknown, depth: number): void => {
+    if (typeof entry === 'string') {
+      targets.push(entry)
+      return
+    }
+    if (entry === null || typeof entry !== 'object') return
+    if (depth > MAX_EXPORTS_DEPTH) {
+      problem ??= `its \`exports\` nest deeper than ${MAX_EXPORTS_DEPTH} levels`
+      return
+    }
+    if (seen.has(entry)) {
+      problem ??= 'its `exports` refer to themselves'
+      return
+    }
+    seen.add(entry)
+    for (const child of Array.isArray(entry) ? entry : Object.values(entry)) visit(child, depth + 1)
+    seen.delete(entry)
+  }
+  visit(value, 0)
+  return { targets, problem }
+}
+
+/** The `exports` entries by subpath (`.`, `./store`, `./*`); a bare target or conditions object is `.`. */
+export function exportEntries(exportsField: unknown): [string, unknown][] {
+  if (exportsField === undefined || exportsField === null) return []
+  if (typeof exportsField === 'string' || Array.isArray(exportsField)) return [['.', exportsField]]
+  if (typeof exportsField !== 'object') return []
+  const entries = Object.entries(exportsField as Record<string, unknown>)
+  if (entries.some(([key]) => key.startsWith('.'))) return entries.filter(([key]) => key.startsWith('.'))
+  return [['.', exportsField]]
+}
+
+/** A target as a subpath of the package folder: `./dist/x.js` -> `dist/x.js`. */
+export function normaliseTarget(target: string): string {
+  return path.posix.normalize(target.replace(/\\/g, '/')).replace(/^\.\//, '')
+}
+
+/** Which export subpath loads a file of one package: built once per package, asked per file. */
+export interface ExportIndex {
+  subpathOf(fileSubpath: string): string | undefined
+  /** Set when the package's `exports` could only be read in part. */
+  problem: string | undefined
+}
+
+/**
+ * Indexes a package's `exports` (every target under every condition, wildcards included) or,
+ * without `exports`, its `main`/`module` fields and the subpaths Node would load files by.
+ */
+export function indexExports(exportsField: unknown, mainFields: readonly string[]): ExportIndex {
+  const entries = exportEntries(exportsField)
+  if (entries.length === 0) {
+    const mains = new Set(
+      mainFields.flatMap((field) => PROBED_SUFFIXES.map((suffix) => normaliseTarget(field) + suffix)),
+    )
+    return {
+      problem: undefined,
+      // Without `exports`, `pkg/store` loads `store.js` (or `store/index.js`): the subpath is the file's.
+      subpathOf: (file) =>
+        mains.has(file) ? '.' : `./${file.replace(/\.(?:[cm]?js|json)$/, '').replace(/\/index$/, '')}`,
+    }
+  }
+  const exact = new Map<string, string>()
+  const wildcards: { before: string; after: string; key: string }[] = []
+  let problem: string | undefined
+  for (const [key, value] of entries) {
+    const found = exportTargets(value)
+    problem ??= found.problem
+    for (const raw of found.targets) {
+      const target = normaliseTarget(raw)
+      const star = target.indexOf('*')
+      if (!key.includes('*')) {
+        if (!exact.has(target)) exact.set(target, key)
+      } else if (star !== -1) {
+        wildcards.push({ before: target.slice(0, star), after: target.slice(star + 1), key })
+      }
+    }
+  }
+  return {
+    problem,
+    subpathOf(file) {
+      const direct = exact.get(file)
+      if (direct !== undefined) return direct
+      for (const { before, after, key } of wildcards) {
+        if (file.length >= before.length + after.length && file.startsWith(before) && file.endsWith(after)) {
+          return key.replace('*', file.slice(before.length, file.length - after.length))
+        }
+      }
+      return undefined
+    },
+  }
+}
+
+const PROBED_SUFFIXES = ['', '.js', '.mjs', '.cjs', '.json', '/index.js', '/index.mjs', '/index.cjs']

@@ -1,0 +1,82 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+/** Ids that name no file: rolldown's and Vite's virtual modules. */
+export function isVirtualId(id: string): boolean {
+  return id.includes('\0')
+}
+
+/**
+ * Splits an id into its file and the suffix a plugin added (`?worker`, `#hash`). A `?` always
+ * starts the suffix; a `#` only when it stands in the last segment and the whole name is not a
+ * real file (`state#1.ts` and folders like `C#-projects/` are part of the path).
+ */
+export function splitQuery(id: string): { file: string; query: string } {
+  const mark = id.indexOf('?')
+  let file = mark === -1 ? id : id.slice(0, mark)
+  let query = mark === -1 ? '' : id.slice(mark)
+  const lastSeparator = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'))
+  const hash = file.indexOf('#', lastSeparator + 1)
+  if (hash !== -1 && !isFile(file)) {
+    query = file.slice(hash) + query
+    file = file.slice(0, hash)
+  }
+  return { file, query }
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile()
+  } catch {
+    return false
+  }
+}
+
+/** The real path, or `null` for a file that does not exist. */
+export function realpathOrNull(file: string): string | null {
+  try {
+    return fs.realpathSync.native(file)
+  } catch {
+    return null
+  }
+}
+
+export function toPosix(file: string): string {
+  return file.split(path.sep).join('/')
+}
+
+export function withoutExtension(file: string): string {
+  return file.replace(/\.[^./\\]+$/, '')
+}
+
+/**
+ * Lower-cased base name of an id without its query: string work only, for tests that run on
+ * every module id. A `#` suffix is not cut: patterns see such an id's file part directly.
+ */
+export function baseNameOf(id: string): string {
+  const query = id.indexOf('?')
+  const end = query === -1 ? id.length : query
+  const start = Math.max(id.lastIndexOf('/', end - 1), id.lastIndexOf('\\', end - 1)) + 1
+  return id.slice(start, end).toLowerCase()
+}
+
+/** An id as messages show it: relative to `root` with forward slashes, virtual ids made printable. */
+export function displayPath(id: string, root: string): string {
+  if (isVirtualId(id)) return id.replace(/\0/g, '\\0')
+  const { file, query } = splitQuery(id)
+  if (!path.isAbsolute(file)) return id
+  const relative = toPosix(path.relative(root, file))
+  return (relative === '' ? '.' : relative) + query
+}
+
+/** The deepest folder holding every one of `dirs`. */
+export function commonDir(dirs: readonly string[]): string | undefined {
+  if (dirs.length === 0) return undefined
+  let common = dirs[0] as string
+  for (const dir of dirs.slice(1)) {
+    while (common !== path.dirname(common) && dir !== common && !dir.startsWith(common + path.sep)) {
+      common = path.dirname(common)
+    }
+  }
+  return common
+}

@@ -1,0 +1,191 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import picomatch from 'picomatch'
+import { exportEntries, exportTargets, normaliseTarget, readManifest } from './manifest.ts'
+import { splitQuery, toPosix } from './paths.ts'
+import type { Declaration, DeclarationScope, ModuleIdentity, PackageInfo, Pattern } from './types.ts'
+
+export const MARKER_LABEL = '// @singleton'
+
+/** One declared pattern, compiled once. */
+interface CompiledPattern {
+  label: string
+  scope: DeclarationScope
+  matches: (identity: ModuleIdentity) => boolean
+  /** An external import the pattern names: not bundled, so one instance at run time, but matched. */
+  matchesExternal: (specifier: string) => boolean
+  /** The module key every match shares, for patterns that name one module of a package. */
+  key?: string
+  /**
+   * A quick test on a file path that lets through at least every module the pattern declares:
+   * plain string work, run for each module id of an output before anything costlier.
+   */
+  mayMatch: (file: string) => boolean
+}
+
+/** A pattern that cannot be used as written: the message says why. */
+export class PatternError extends Error {}
+
+/**
+ * Which modules are declared singletons. A string is a path when it names something on disk
+ * (matched literally, even with `[id]` in it), a glob when it has glob characters, otherwise a
+ * package specifier (`shared-state`, `@scope/pkg/sub`).
+ */
+export class SingletonMatcher {
+  readonly patterns: readonly CompiledPattern[]
+
+  constructor(patterns: readonly Pattern[], root: string) {
+    this.patterns = patterns.map((pattern) => compile(pattern, root))
+  }
+
+  /** Whether some pattern may declare the module at `file`: the cheap test that shortlists candidates. */
+  mayDeclare(file: string): boolean {
+    for (const pattern of this.patterns) if (pattern.mayMatch(file)) return true
+    return false
+  }
+
+  /** Labels of the patterns that name this external import. */
+  matchExternal(specifier: string): string[] {
+    return this.patterns.filter((pattern) => pattern.matchesExternal(specifier)).map((pattern) => pattern.label)
+  }
+
+  /** The declarations of this module. */
+  match(identity: ModuleIdentity): Declaration[] {
+    const found: Declaration[] = []
+    for (const pattern of this.patterns) {
+      if (!pattern.matches(identity)) continue
+      const { label, scope, key } = pattern
+      found.push(key === undefined ? { label, scope } : { label, scope, key })
+    }
+    return found
+  }
+}
+
+/** Throws a PatternError for a pattern that is not usable; otherwise compiles it. */
+function compile(pattern: Pattern, root: string): CompiledPattern {
+  if (pattern instanceof RegExp) {
+    const regexp = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''))
+    return {
+      label: String(pattern),
+      scope: 'module',
+      matches: (m) => regexp.test(m.id) || regexp.test(m.realpath),
+      matchesExternal: (specifier) => regexp.test(specifier),
+      mayMatch: (file) => regexp.test(file),
+    }
+  }
+  const specifier = pattern.trim()
+  const label = `'${specifier}'`
+  const onDisk = path.resolve(root, specifier)
+  if (fs.existsSync(onDisk)) return compileFile(label, onDisk)
+  if (isPackageSpecifier(specifier)) return compilePackage(label, specifier, root)
+  return compileGlob(label, specifier, root)
+}
+
+function compileFile(label: string, file: string): CompiledPattern {
+  const isFolder = fs.statSync(file).isDirectory()
+  const prefix = file + path.sep
+  const test = (candidate: string) => (isFolder ? candidate.startsWith(prefix) : candidate === file)
+  return {
+    label,
+    scope: 'module',
+    matches: (m) => test(m.file) || test(m.realpath),
+    matchesExternal: (imported) => path.isAbsolute(imported) && test(imported),
+    mayMatch: (candidate) => test(candidate),
+  }
+}
+
+function compileGlob(label: string, glob: string, root: string): CompiledPattern {
+  // A relative glob is matched against root-relative paths, so characters in the root's own
+  // path (`[`, `(`) are never read as glob syntax.
+  const relative = !path.isAbsolute(glob) && !glob.startsWith('..')
+  const posixGlob = (relative ? glob.replace(/^\.\//, '') : path.resolve(root, glob)).split(path.sep).join('/')
+  let test: (file: string) => boolean
+  try {
+    test = picomatch(posixGlob, { strictBrackets: true, dot: true, windows: false })
+  } catch (error) {
+    throw new PatternError(`${label} is not a valid glob: ${(error as Error).message}`)
+  }
+  const folder = relative ? `${root}${path.sep}` : ''
+  const matchFile = (file: string) => {
+    if (!file.startsWith(folder)) return false
+    const candidate = relative ? file.slice(folder.length) : file
+    return test(path.sep === '/' ? candidate : candidate.split(path.sep).join('/'))
+  }
+  return {
+    label,
+    scope: 'module',
+    matches: (m) => matchFile(m.file) || matchFile(m.realpath),
+    matchesExternal: (imported) => path.isAbsolute(imported) && matchFile(imported),
+    mayMatch: matchFile,
+  }
+}
+
+const PACKAGE_SPECIFIER = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[^\s]+)?$/i
+
+function isPackageSpecifier(specifier: string): boolean {
+  if (/^[./\\]|^[a-zA-Z]:|[*?[\]{}!()]/.test(specifier)) return false
+  return PACKAGE_SPECIFIER.test(specifier)
+}
+
+function compilePackage(label: string, specifier: string, root: string): CompiledPattern {
+  const parts = specifier.split('/')
+  const nameLength = specifier.startsWith('@') ? 2 : 1
+  const name = parts.slice(0, nameLength).join('/')
+  const subpath = parts.slice(nameLength).join('/')
+  const filesOfSubpath = new Map<PackageInfo, Set<string>>()
+  // Installed copies live under node_modules/<name>/ (pnpm's store too); a workspace package
+  // linked from the root resolves to its own folder, found through that link.
+  const installedSegment = `${path.sep}node_modules${path.sep}${name.split('/').join(path.sep)}${path.sep}`
+  let linked: string | undefined
+  try {
+    linked = fs.realpathSync.native(path.join(root, 'node_modules', name))
+  } catch {
+    linked = undefined
+  }
+  const workspaceFolder = linked && !linked.includes(installedSegment) ? linked + path.sep : undefined
+  // The install the root resolves usually holds hundreds of modules: its files for the subpath are
+  // known from its manifest, so only those pass the quick test. Other installs pass whole.
+  const rootInstall = linked && !workspaceFolder && subpath !== '' ? linked + path.sep : undefined
+  const rootFiles = rootInstall ? filesOfInstall(rootInstall, subpath) : undefined
+  const inPackage = (file: string) =>
+    file.includes(installedSegment) &&
+    (rootInstall === undefined ||
+      !file.startsWith(rootInstall) ||
+      rootFiles!.has(toPosix(file.slice(rootInstall.length))))
+  return {
+    label,
+    scope: subpath === '' ? 'package' : 'module',
+    ...(subpath === '' ? {} : { key: `package:${name}/./${subpath}` }),
+    mayMatch: (file) => inPackage(file) || (workspaceFolder !== undefined && file.startsWith(workspaceFolder)),
+    matchesExternal: (imported) => imported === specifier || (subpath === '' && imported.startsWith(`${name}/`)),
+    matches: (m) => {
+      if (!m.package || m.package.name !== name || m.subpath === undefined) return false
+      if (subpath === '') return true
+      let files = filesOfSubpath.get(m.package)
+      if (!files) {
+        files = subpathFiles(m.package, subpath)
+        filesOfSubpath.set(m.package, files)
+      }
+      return files.has(m.subpath)
+    },
+  }
+}
+
+const PROBED_EXTENSIONS = ['', '.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '/index.js', '/index.mjs', '/index.ts']
+
+/** Files a `pkg/subpath` specifier can load in one install: every target of its `exports` entry, or the file itself. */
+function subpathFiles(pkg: PackageInfo, subpath: string): Set<string> {
+  const files = new Set<string>()
+  for (const [key, value] of exportEntries(pkg.exports)) {
+    if (key !== `./${subpath}`) continue
+    for (const target of exportTargets(value).targets) files.add(normaliseTarget(target))
+  }
+  if (files.size === 0) for (const extension of PROBED_EXTENSIONS) files.add(subpath + extension)
+  return files
+}
+
+function filesOfInstall(dir: string, subpath: string): Set<string> {
+  const read = readManifest(path.join(dir, 'package.json'))
+  const exportsField = read.status === 'ok' ? read.manifest.exports : undefined
+  return subpathFiles({ exports: exportsField } as PackageInfo, subpath)
+}

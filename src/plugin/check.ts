@@ -1,0 +1,138 @@
+import type { Plugin, PluginContext } from 'rolldown'
+import { mapOutput } from '../core/chunk-map.ts'
+import { UserError } from '../core/errors.ts'
+import { explainFinding } from '../core/explain.ts'
+import { displayId } from '../core/identity.ts'
+import { importChain } from '../core/import-chain.ts'
+import {
+  buildsIncompleteWarning,
+  CODES,
+  metadataWarning,
+  PLUGIN_NAME,
+  reportNameTaken,
+  unmatchedPatternWarning,
+} from '../core/messages.ts'
+import { displayPath } from '../core/paths.ts'
+import { buildReport } from '../core/report.ts'
+import type { SingletonIndex } from '../core/singleton-index.ts'
+import type { Finding } from '../core/types.ts'
+import { compareFindings, judgeAcross, judgeWithin, type Modes } from '../core/verdicts.ts'
+import { evaluatesFile } from './hosts/loader-queries.ts'
+import { reportNameIn } from './hosts/vite-environment.ts'
+import type { EnvironmentProgress } from './hosts/vite-host.ts'
+import type { Ledger } from './ledger.ts'
+import { chunksOf, entryIdsOf, outputInfoOf, realmOf } from './output-info.ts'
+
+interface CheckSettings extends Modes {
+  report: string | false
+}
+
+/** Maps each output to the chunks that hold every singleton, judges it, and reports. */
+export function checkPlugin(
+  settings: CheckSettings,
+  index: SingletonIndex,
+  ledger: Ledger,
+  environments: EnvironmentProgress,
+): Plugin {
+  const { root } = settings
+  return {
+    name: `${PLUGIN_NAME}:check`,
+    options(input) {
+      // Symlinked paths kept as ids: a copy can hide under any name, so every id is resolved.
+      if (input.resolve?.symlinks === false) index.resolveEveryId()
+      return null
+    },
+    buildEnd(error) {
+      if (!error) return
+      // A host may stop every build as soon as one fails: judge what completed, and say so.
+      ledger.recordFailure()
+      for (const finding of judgeAcross(ledger.outputs(), settings)) {
+        this.warn({ code: finding.code, message: explainFinding(finding) })
+      }
+      this.warn({ code: CODES.SINGLETON_BUILDS_INCOMPLETE, message: incomplete(ledger) })
+    },
+    generateBundle: {
+      order: 'post',
+      handler(outputOptions, bundle) {
+        const entryIds = entryIdsOf(bundle)
+        const output = outputInfoOf(outputOptions, entryIds, realmOf(this, entryIds), root)
+        const entries = new Set(entryIds)
+        const display = (id: string) => displayId(id, root, index.resolver)
+        const mapped = mapOutput({
+          chunks: chunksOf(bundle),
+          output,
+          index,
+          chainOf: (id) => importChain((moduleId) => this.getModuleInfo(moduleId), id, entries, display),
+          evaluates: (identity) => evaluatesFile(identity, this.getModuleInfo(identity.id)?.code),
+          keepChunks: settings.report !== false,
+        })
+        const phase = ledger.record(mapped.map, mapped.matchedLabels)
+        const across =
+          phase === 'wait'
+            ? []
+            : judgeAcross(ledger.outputs(), settings).filter(
+                (finding) => phase === 'all' || finding.outputKeys.includes(output.key),
+              )
+        const findings = [...judgeWithin(mapped.map, settings), ...across].sort(compareFindings)
+
+        if (settings.report !== false) {
+          const reportName = reportNameIn(this, settings.report, entryIds)
+          if (reportName in bundle)
+            this.error(new UserError(CODES.SINGLETON_REPORT_NAME_TAKEN, reportNameTaken(reportName)))
+          const report = buildReport({
+            output: mapped.map,
+            chunks: mapped.chunks,
+            findings: findings.filter((finding) => finding.outputKeys.includes(output.key)),
+            promotions: ledger.promotionsOf(output.key),
+            root,
+          })
+          this.emitFile({ type: 'asset', fileName: reportName, source: `${JSON.stringify(report, null, 2)}\n` })
+        }
+        warnAboutInputs(this, index, ledger, root, environments.closeAndWait(this))
+        if (phase === 'all' && ledger.failedBuilds > 0) {
+          this.warn({ code: CODES.SINGLETON_BUILDS_INCOMPLETE, message: incomplete(ledger) })
+        }
+        reportFindings(this, findings)
+      },
+    },
+  }
+}
+
+function incomplete(ledger: Ledger): string {
+  return buildsIncompleteWarning(ledger.outputs().length, ledger.failedBuilds, ledger.expectedOutputs)
+}
+
+/** Unreadable package metadata and patterns that matched nothing: each said once. */
+function warnAboutInputs(
+  context: PluginContext,
+  index: SingletonIndex,
+  ledger: Ledger,
+  root: string,
+  otherEnvironmentsToBuild: boolean,
+): void {
+  for (const problem of index.resolver.takeProblems()) {
+    context.warn({
+      code: CODES.SINGLETON_PACKAGE_METADATA,
+      message: metadataWarning(problem, displayPath(problem.file, root)),
+    })
+  }
+  // Under Vite's app builder, a pattern may match in an environment that has not built yet.
+  if (otherEnvironmentsToBuild) return
+  const unmatched = ledger.unmatched(index.matcher.patterns.map((pattern) => pattern.label))
+  ledger.markWarned(unmatched)
+  for (const label of unmatched) {
+    context.warn({ code: CODES.SINGLETON_PATTERN_UNMATCHED, message: unmatchedPatternWarning(label) })
+  }
+}
+
+/** Warnings are logged; errors fail the output with every error finding in one message. */
+function reportFindings(context: PluginContext, findings: readonly Finding[]): void {
+  const errors: string[] = []
+  for (const finding of findings) {
+    const message = explainFinding(finding)
+    if (finding.severity === 'error') errors.push(message)
+    else context.warn({ code: finding.code, message })
+  }
+  const firstError = findings.find((finding) => finding.severity === 'error')
+  if (firstError) context.error(new UserError(firstError.code, errors.join('\n\n')))
+}

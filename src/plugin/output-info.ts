@@ -1,0 +1,39 @@
+import path from 'node:path'
+import type { NormalizedOutputOptions, OutputBundle, OutputChunk } from 'rolldown'
+import { outputDirLabel } from '../core/chunk-map.ts'
+import type { OutputInfo } from '../core/types.ts'
+import { environmentOf, realmOf as realmOfEnvironment } from './hosts/vite-environment.ts'
+
+/** The module ids of the user's entries in a bundle, sorted. */
+export function entryIdsOf(bundle: OutputBundle): string[] {
+  const ids: string[] = []
+  for (const item of Object.values(bundle)) {
+    if (item.type === 'chunk' && item.isEntry && item.facadeModuleId !== null) ids.push(item.facadeModuleId)
+  }
+  return ids.sort()
+}
+
+export function chunksOf(bundle: OutputBundle): OutputChunk[] {
+  return Object.values(bundle).filter((item): item is OutputChunk => item.type === 'chunk')
+}
+
+/** The realm a plugin context builds for: a Vite environment's name (a worker bundle's own), or `default`. */
+export function realmOf(context: object, entryIds: readonly string[]): string {
+  return realmOfEnvironment(environmentOf(context), entryIds)
+}
+
+/**
+ * One output's identity across rebuilds: its folder, format, realm and entries (two configs may
+ * write into one folder; a rebuild of the same config replaces its earlier record).
+ */
+export function outputInfoOf(
+  options: Pick<NormalizedOutputOptions, 'dir' | 'file' | 'format'>,
+  entryIds: readonly string[],
+  realm: string,
+  root: string,
+): OutputInfo {
+  const folder = options.dir ?? (options.file ? path.dirname(options.file) : undefined)
+  const dir = outputDirLabel(folder ? path.resolve(folder) : undefined, root)
+  const group = entryIds.join('\n')
+  return { key: `${dir}|${options.format}|${realm}|${entryIds.join('|')}`, group, realm, dir, format: options.format }
+}

@@ -32,7 +32,17 @@ async function loadPlugin() {
   if (job.plugin === 'noop') return () => [{ name: 'noop', generateBundle() {} }]
   const { singletonGuard } = await import(job.plugin)
   const options = { singletons: job.singletons, root: job.root }
-  if (job.variant === 'promote') options.promote = true
+  if (job.variant === 'promote' || job.variant === 'all') options.promote = true
+  if (job.variant === 'all') {
+    options.report = true
+    // The runtime guard, where this build of the plugin has it.
+    try {
+      singletonGuard({ ...options, runtimeGuard: 'warn' })
+      options.runtimeGuard = 'warn'
+    } catch {
+      // an older build without the option
+    }
+  }
   return () => [singletonGuard(options)]
 }
 
@@ -78,6 +88,8 @@ try {
   await bundle.close()
   result.build = buildTime()
   result.hookMs = hookTime.ms
+  // Peak resident memory of this whole process (the build ran alone in it), in MB.
+  result.maxRssMb = process.resourceUsage().maxRSS / 1024
 
   const chunks = output.output.filter((o) => o.type === 'chunk')
   result.chunks = chunks.length

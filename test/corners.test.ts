@@ -398,3 +398,25 @@ describe('input that used to be taken at its word', () => {
     expect(metadata?.message).toContain('its `exports` nest deeper than 32 levels')
   })
 })
+
+describe('a project reached through a symlinked folder', () => {
+  it.each([['src/state.js'], ['src/st*.js']])(
+    'matches %s when root is the link and ids are real paths',
+    async (pattern) => {
+      const files = Object.entries(project('src/state.js', './state.js?fresh')).map(([file, content]) => [
+        `real/${file}`,
+        content,
+      ])
+      const outer = writeFixture('linked-root', { ...Object.fromEntries(files), link: { symlink: 'real' } })
+      const dir = path.join(outer, 'link')
+      const result = await build(dir, {
+        input: { main: 'src/main.js' },
+        guard: { singletons: pattern },
+        plugins: [queryLoader],
+      })
+      expect(await truthOf(dir)).toEqual({ realms: 2, seen: false })
+      expect(result.errorCode).toBe('SINGLETON_DUPLICATED')
+      expect(result.error).toContain('SINGLETON_DUPLICATED: src/state.js is evaluated 2 times')
+    },
+  )
+})

@@ -65,7 +65,14 @@ export function displayPath(id: string, root: string): string {
   if (isVirtualId(id)) return id.replace(/\0/g, '\\0')
   const { file, query } = splitQuery(id)
   if (!path.isAbsolute(file)) return id
-  const relative = toPosix(path.relative(root, file))
+  let relative = toPosix(path.relative(root, file))
+  // A root reached through a symlink: real-path ids are shown relative to its real path.
+  if (relative.startsWith('../')) {
+    const realRoot = realpathOrNull(root)
+    if (realRoot && realRoot !== root && !toPosix(path.relative(realRoot, file)).startsWith('../')) {
+      relative = toPosix(path.relative(realRoot, file))
+    }
+  }
   return (relative === '' ? '.' : relative) + query
 }
 

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import picomatch from 'picomatch'
 import { exportEntries, exportTargets, normaliseTarget, readManifest } from './manifest.ts'
-import { splitQuery, toPosix } from './paths.ts'
+import { realpathOrNull, splitQuery, toPosix } from './paths.ts'
 import type { Declaration, DeclarationScope, ModuleIdentity, PackageInfo, Pattern } from './types.ts'
 
 export const MARKER_LABEL = '// @singleton'
@@ -83,8 +83,12 @@ function compile(pattern: Pattern, root: string): CompiledPattern {
 
 function compileFile(label: string, file: string): CompiledPattern {
   const isFolder = fs.statSync(file).isDirectory()
-  const prefix = file + path.sep
-  const test = (candidate: string) => (isFolder ? candidate.startsWith(prefix) : candidate === file)
+  // Module ids are real paths where the bundler resolves symlinks: a root reached through a
+  // symlink (a linked home folder, macOS's /tmp) must still match.
+  const spellings = [...new Set([file, realpathOrNull(file) ?? file])]
+  const test = isFolder
+    ? (candidate: string) => spellings.some((spelling) => candidate.startsWith(spelling + path.sep))
+    : (candidate: string) => spellings.includes(candidate)
   return {
     label,
     scope: 'module',
@@ -105,11 +109,14 @@ function compileGlob(label: string, glob: string, root: string): CompiledPattern
   } catch (error) {
     throw new PatternError(`${label} is not a valid glob: ${(error as Error).message}`)
   }
-  const folder = relative ? `${root}${path.sep}` : ''
+  const folders = relative ? [...new Set([root, realpathOrNull(root) ?? root])].map((dir) => dir + path.sep) : ['']
   const matchFile = (file: string) => {
-    if (!file.startsWith(folder)) return false
-    const candidate = relative ? file.slice(folder.length) : file
-    return test(path.sep === '/' ? candidate : candidate.split(path.sep).join('/'))
+    for (const folder of folders) {
+      if (!file.startsWith(folder)) continue
+      const candidate = file.slice(folder.length)
+      if (test(path.sep === '/' ? candidate : candidate.split(path.sep).join('/'))) return true
+    }
+    return false
   }
   return {
     label,

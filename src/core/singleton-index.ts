@@ -113,7 +113,8 @@ export class SingletonIndex {
     this.#baseNames.add(baseNameOf(identity.file))
     this.#baseNames.add(baseNameOf(identity.realpath))
     const pkg = identity.package
-    if (pkg) {
+    // The project's own package holds every module of the build: its folder says nothing of twins.
+    if (pkg && !isInside(this.root, pkg.dir)) {
       this.#packageSegments.add(
         `${path.sep}node_modules${path.sep}${pkg.name.split(/[\\/]/).join(path.sep)}${path.sep}`,
       )
@@ -228,6 +229,10 @@ function unitsOf(identity: ModuleIdentity, declarations: readonly Declaration[])
   else units.push({ key: identity.installKey, scope: 'install' })
   if (packageScope && identity.package) units.push({ key: packageKey(identity.package.name), scope: 'package' })
   return units
+}
+
+function isInside(file: string, dir: string): boolean {
+  return file === dir || file.startsWith(dir + path.sep)
 }
 
 function isWorkspacePackage(dir: string): boolean {

@@ -15,7 +15,7 @@ const singletons = 'src/delegate-store.js'
 /** Vite's SSR build of the service: `dist/main.js` for a Node process, outDir emptied on each build. */
 function ssrConfig(dir: string, promote: boolean) {
   return {
-    plugins: [singletonGuard({ root: dir, singletons, promote })],
+    plugins: [singletonGuard({ root: dir, singletons, promote, report: promote })],
     build: { outDir: 'dist', ssr: 'src/main.js' },
   }
 }
@@ -55,10 +55,18 @@ describe('Vite: promote keeps its word', () => {
       'auto-reply/reply/agent-runner.runtime.js',
       'delegate-store.js',
       'main.js',
+      'singleton-report.json',
     ])
     const logs = first.logs.join('\n')
     expect(logs).toContain('SINGLETON_PROMOTED: 2 modules promoted to stable entries')
     expect(logs).not.toContain('SINGLETON_PROMOTE_INCOMPLETE')
+    // The report of the environment's output records what was promoted, with the files written.
+    const report = JSON.parse(fs.readFileSync(path.join(dir, 'dist/singleton-report.json'), 'utf8'))
+    expect(report.output.realm).toBe('ssr')
+    expect(report.promoted.map((promotion: { fileName: string }) => promotion.fileName)).toEqual([
+      'auto-reply/reply/agent-runner.runtime.js',
+      'delegate-store.js',
+    ])
 
     host = startHost(dir, 'dist/main.js')
     expect(await host.ready).toEqual({ runnerEvaluated: 0, realms: 1 })

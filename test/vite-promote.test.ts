@@ -142,4 +142,27 @@ describe('Vite: promote keeps its word', () => {
     expect(logs).not.toContain('SINGLETON_PROMOTE_INCOMPLETE')
     expect(listFiles(path.join(dir, 'dist'))).toContain('assets/delegate-store.js')
   })
+
+  it('library mode (one entry name for every file): promoted chunks keep their own names, and a rebuild keeps one realm', async () => {
+    const dir = writeFixture('vite-promote-lib', serviceProject())
+    const libConfig = () => ({
+      plugins: [singletonGuard({ root: dir, singletons, promote: true })],
+      build: { outDir: 'dist', lib: { entry: 'src/main.js', formats: ['es' as const, 'cjs' as const] } },
+    })
+    const first = await viteBuild(dir, libConfig())
+    expect(first.error).toBeUndefined()
+    expect(listFiles(path.join(dir, 'dist'))).toEqual([
+      'agent-service.cjs',
+      'agent-service.js',
+      'auto-reply/reply/agent-runner.runtime.cjs',
+      'auto-reply/reply/agent-runner.runtime.js',
+      'delegate-store.cjs',
+      'delegate-store.js',
+    ])
+    host = startHost(dir, 'dist/agent-service.js')
+    expect(await host.ready).toEqual({ runnerEvaluated: 0, realms: 1 })
+    rewrite(dir, service(2))
+    expect((await viteBuild(dir, libConfig())).error).toBeUndefined()
+    expect(await host.release()).toEqual({ ok: true, seen: true, realms: 1, runnerEvaluated: 1 })
+  })
 })

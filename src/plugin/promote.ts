@@ -223,7 +223,6 @@ function withPromotedChunks(
   host: PromotionHost,
 ): OutputOptions {
   const chunkNames = output.chunkFileNames ?? '[name]-[hash].js'
-  const entryNames = output.entryFileNames ?? '[name].js'
   const pattern = (naming: typeof chunkNames, chunk: PreRenderedChunk) =>
     typeof naming === 'function' ? naming(chunk) : naming
   const pinning =
@@ -237,7 +236,7 @@ function withPromotedChunks(
     chunkFileNames(chunk) {
       const name = currentPlan().nameOfChunk(chunk)
       if (name === undefined) return pattern(chunkNames, chunk)
-      return stableFileName(entryNames, chunk, name, '[name].js')
+      return stableFileName(output.entryFileNames, output.chunkFileNames, chunk, name)
     },
   }
 }

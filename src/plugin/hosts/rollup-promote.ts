@@ -35,15 +35,25 @@ const HASH = /[-._~]?\[(?:content)?hash(?::\d+)?\]/g
 
 /**
  * The file name of a promoted chunk: the build's entry naming with `[name]` filled in and every
- * hash placeholder taken out (Vite names entries `assets/[name]-[hash].js`: a hashed name would
- * change on each rebuild, which is what promote exists to prevent).
+ * hash placeholder taken out (Vite names client entries `assets/[name]-[hash].js`: a hashed name
+ * would change on each rebuild, which is what promote exists to prevent). A naming that ignores
+ * the chunk's name (Vite's library mode names every entry after the package) cannot name several
+ * files: then the chunk naming is used, then `[name]` with the entries' extension.
  */
 export function stableFileName(
-  naming: OutputOptions['entryFileNames'],
+  entryNaming: OutputOptions['entryFileNames'],
+  chunkNaming: OutputOptions['chunkFileNames'],
   chunk: PreRenderedChunk,
   name: string,
-  fallback: string,
 ): string {
-  const pattern = typeof naming === 'function' ? naming({ ...chunk, name }) : (naming ?? fallback)
-  return pattern.replaceAll('[name]', name).replace(HASH, '')
+  const patternOf = (naming: OutputOptions['entryFileNames']) =>
+    typeof naming === 'function' ? naming({ ...chunk, name }) : naming
+  const entryPattern = patternOf(entryNaming) ?? '[name].js'
+  const extension = /\.[cm]?js$/.exec(entryPattern)?.[0] ?? '.js'
+  for (const pattern of [entryPattern, patternOf(chunkNaming), `[name]${extension}`]) {
+    if (pattern !== undefined && (pattern.includes('[name]') || pattern.includes(name))) {
+      return pattern.replaceAll('[name]', name).replace(HASH, '')
+    }
+  }
+  return `${name}${extension}`
 }

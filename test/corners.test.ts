@@ -3,7 +3,8 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { singletonGuard } from '../src/index.ts'
 import { build } from './helpers/build.ts'
-import { execute, statefulModule, writeFixture, type FixtureFiles } from './helpers/fixture.ts'
+import { statefulModule, writeFixture, type FixtureFiles } from './helpers/fixture.ts'
+import { lazyReaderProject, manifest, truthOf, twoInstallsProject } from './helpers/realms.ts'
 import { queryLoader } from './helpers/query-loader.ts'
 import { importPlugin, runTsdown } from './helpers/tsdown.ts'
 
@@ -12,52 +13,9 @@ import { importPlugin, runTsdown } from './helpers/tsdown.ts'
  * output first (the truth), then asserts the verdict.
  */
 
-interface Truth {
-  realms: number
-  seen: boolean
-}
-
-const PROBE = `
-const main = await import('./dist/main.js')
-main.write('key', 42)
-const seen = (await main.lazyRead('key')) === 42
-console.log(JSON.stringify({ realms: globalThis.__evaluations.state, seen }))
-`
-
-/** A writer that imports the singleton statically and a lazy reader that imports it as `readerImport`. */
-function project(stateFile: string, readerImport: string, extra: FixtureFiles = {}): FixtureFiles {
-  return {
-    'package.json': JSON.stringify({ name: 'app', type: 'module' }),
-    [stateFile]: statefulModule(),
-    'src/writer.js': `import { store } from ${JSON.stringify(`./${path.posix.relative('src', stateFile)}`)}\nexport function write(k, v) { store.set(k, v) }\n`,
-    'src/reader.runtime.js': `import { store } from ${JSON.stringify(readerImport)}\nexport function read(k) { return store.get(k) }\n`,
-    'src/main.js': `export { write } from './writer.js'\nexport async function lazyRead(k) { return (await import('./reader.runtime.js')).read(k) }\n`,
-    ...extra,
-  }
-}
-
-async function truthOf(dir: string): Promise<Truth> {
-  const truth = await execute<Truth>(dir, PROBE)
-  expect(truth.seen).toBe(truth.realms === 1)
-  return truth
-}
-
-const manifest = (fields: Record<string, unknown>) => JSON.stringify({ type: 'module', ...fields })
-
-/** Two installs of shared-state: the project's and legacy-tool's own, with the given manifests and files. */
-function twoInstalls(top: FixtureFiles, nested: FixtureFiles): FixtureFiles {
-  const files: FixtureFiles = {
-    ...project('src/state.js', 'legacy-tool'),
-    'src/state.js': `export { store } from 'shared-state'\n`,
-    'node_modules/legacy-tool/package.json': manifest({ name: 'legacy-tool', version: '1.0.0', exports: './index.js' }),
-    'node_modules/legacy-tool/index.js': `export { store } from 'shared-state'\n`,
-  }
-  for (const [file, content] of Object.entries(top)) files[`node_modules/shared-state/${file}`] = content
-  for (const [file, content] of Object.entries(nested)) {
-    files[`node_modules/legacy-tool/node_modules/shared-state/${file}`] = content
-  }
-  return files
-}
+const project = (stateFile: string, readerImport: string, extra: FixtureFiles = {}): FixtureFiles =>
+  lazyReaderProject(readerImport, extra, stateFile)
+const twoInstalls = twoInstallsProject
 
 describe('a # in a path is part of the path', () => {
   it.each([

@@ -6,6 +6,7 @@ import { resolveOptions } from '../src/options.ts'
 import { build, type BuildResult } from './helpers/build.ts'
 import { projectRoot, statefulModule, writeFixture, type FixtureFiles } from './helpers/fixture.ts'
 import { queryLoader } from './helpers/query-loader.ts'
+import { lazyReaderProject, twoVersionsProject } from './helpers/realms.ts'
 
 /**
  * Every message the plugin prints, from real builds, written to readable Markdown snapshots so a
@@ -30,35 +31,8 @@ function section(title: string, result: BuildResult, dir: string): string {
   return `## ${title}\n\n${logs.map((log) => `\`\`\`\n${normalise(log, dir)}\n\`\`\``).join('\n\n')}\n`
 }
 
-const lazyReader = (readerImport: string, extra: FixtureFiles = {}): FixtureFiles => ({
-  'package.json': JSON.stringify({ name: 'app', type: 'module' }),
-  'src/state.js': statefulModule(),
-  'src/writer.js': `import { store } from './state.js'\nexport function write(k, v) { store.set(k, v) }\n`,
-  'src/reader.runtime.js': `import { store } from ${JSON.stringify(readerImport)}\nexport function read(k) { return store.get(k) }\n`,
-  'src/main.js': `export { write } from './writer.js'\nexport async function lazyRead(k) { return (await import('./reader.runtime.js')).read(k) }\n`,
-  ...extra,
-})
-
-const installs = (nestedManifest: string): FixtureFiles => ({
-  ...lazyReader('legacy-tool'),
-  'src/state.js': `export { store } from 'shared-state'\n`,
-  'node_modules/shared-state/package.json': JSON.stringify({
-    name: 'shared-state',
-    version: '2.0.0',
-    type: 'module',
-    exports: './index.js',
-  }),
-  'node_modules/shared-state/index.js': statefulModule(),
-  'node_modules/legacy-tool/package.json': JSON.stringify({
-    name: 'legacy-tool',
-    version: '1.0.0',
-    type: 'module',
-    exports: './index.js',
-  }),
-  'node_modules/legacy-tool/index.js': `export { store } from 'shared-state'\n`,
-  'node_modules/legacy-tool/node_modules/shared-state/package.json': nestedManifest,
-  'node_modules/legacy-tool/node_modules/shared-state/index.js': statefulModule(),
-})
+const lazyReader = lazyReaderProject
+const installs = (nestedManifest: string): FixtureFiles => twoVersionsProject(nestedManifest)
 
 const consumers: FixtureFiles = {
   'package.json': JSON.stringify({ name: 'app', type: 'module' }),

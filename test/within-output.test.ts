@@ -1,38 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { build } from './helpers/build.ts'
-import { execute, statefulModule, writeFixture, type FixtureFiles } from './helpers/fixture.ts'
+import { statefulModule, writeFixture, type FixtureFiles } from './helpers/fixture.ts'
+import { lazyReaderProject, truthOf, twoVersionsProject, type Truth } from './helpers/realms.ts'
 import { queryLoader } from './helpers/query-loader.ts'
 
-interface Truth {
-  realms: number
-  seen: boolean
-}
-
-/**
- * Writes through one import path, reads through another (behind a lazy boundary), and counts
- * how often the singleton's top level ran: the executed truth every verdict is checked against.
- */
-const PROBE = `
-const main = await import('./dist/main.js')
-main.write('key', 42)
-const seen = (await main.lazyRead('key')) === 42
-console.log(JSON.stringify({ realms: globalThis.__evaluations.state, seen }))
-`
-
-function project(readerImport: string, extra: FixtureFiles = {}): FixtureFiles {
-  return {
-    'package.json': JSON.stringify({ name: 'app', type: 'module' }),
-    'src/state.js': statefulModule(),
-    'src/writer.js': `import { store } from './state.js'\nexport function write(k, v) { store.set(k, v) }\n`,
-    'src/reader.runtime.js': `import { store } from ${JSON.stringify(readerImport)}\nexport function read(k) { return store.get(k) }\n`,
-    'src/main.js': `export { write } from './writer.js'\nexport async function lazyRead(k) { return (await import('./reader.runtime.js')).read(k) }\n`,
-    ...extra,
-  }
-}
+const project = (readerImport: string, extra: FixtureFiles = {}): FixtureFiles => lazyReaderProject(readerImport, extra)
 
 async function expectVerdictMatchesTruth(dir: string, result: { error: string | undefined }): Promise<Truth> {
-  const truth = await execute<Truth>(dir, PROBE)
-  expect(truth.seen).toBe(truth.realms === 1)
+  const truth = await truthOf(dir)
   expect(result.error !== undefined).toBe(truth.realms > 1)
   return truth
 }
@@ -89,32 +64,7 @@ describe('copies inside one output', () => {
   })
 
   it('catches two installs of one package (nested node_modules, two versions)', async () => {
-    const dir = writeFixture('two-installs', {
-      ...project('shared-state'),
-      'src/state.js': `export { store } from 'shared-state'\n`,
-      'node_modules/shared-state/package.json': JSON.stringify({
-        name: 'shared-state',
-        version: '2.0.0',
-        type: 'module',
-        exports: './index.js',
-      }),
-      'node_modules/shared-state/index.js': statefulModule(),
-      'node_modules/legacy-tool/package.json': JSON.stringify({
-        name: 'legacy-tool',
-        version: '1.0.0',
-        type: 'module',
-        exports: './index.js',
-      }),
-      'node_modules/legacy-tool/index.js': `export { store } from 'shared-state'\n`,
-      'node_modules/legacy-tool/node_modules/shared-state/package.json': JSON.stringify({
-        name: 'shared-state',
-        version: '1.4.0',
-        type: 'module',
-        exports: './index.js',
-      }),
-      'node_modules/legacy-tool/node_modules/shared-state/index.js': statefulModule(),
-      'src/reader.runtime.js': `import { store } from 'legacy-tool'\nexport function read(k) { return store.get(k) }\n`,
-    })
+    const dir = writeFixture('two-installs', twoVersionsProject())
     const result = await build(dir, { input: { main: 'src/main.js' }, guard: { singletons: 'shared-state' } })
     expect(result.errorCode).toBe('SINGLETON_DUPLICATED')
     expect(result.error).toContain(
@@ -187,7 +137,7 @@ describe('copies inside one output', () => {
     })
     expect(result.error).toBeUndefined()
     expect(result.warnings.map((w) => w.code)).toEqual(['SINGLETON_DUPLICATED'])
-    const truth = await execute<Truth>(dir, PROBE)
+    const truth = await truthOf(dir)
     expect(truth).toEqual({ realms: 2, seen: false })
   })
 })

@@ -123,4 +123,28 @@ window.__result = { realms: globalThis.__evaluations.state, seen: read('key') ==
     expect(server.size()).toBe(0)
     expect(dev.logs).toEqual([])
   })
+
+  it('a module declared by // @singleton: ?raw and ?worker of it are silent, a ?copy=2 twin is named', async () => {
+    const state = `// @singleton\nexport const store = new Map()\nglobalThis.__evaluations ??= {}\nglobalThis.__evaluations.state = (globalThis.__evaluations.state ?? 0) + 1\n`
+    const main = (reader: string) => `import { store } from './state.js'
+import raw from './state.js?raw'
+import StateWorker from './state.js?worker'
+import { store as read } from '${reader}'
+store.set('key', 1)
+window.__result = { realms: globalThis.__evaluations.state, seen: read.get('key') === 1 && raw.includes('new Map()') && typeof StateWorker === 'function' }
+`
+    const clean = writeFixture('vite-dev-marker-clean', page(main('./state.js'), { 'src/state.js': state }))
+    dev = await startDevServer(clean, { plugins: [singletonGuard({ root: clean })] })
+    expect(await openPage<Truth>(dev.url, READ)).toEqual({ realms: 1, seen: true })
+    expect(dev.logs).toEqual([])
+    await dev.close()
+
+    const twin = writeFixture('vite-dev-marker-twin', page(main('./state.js?copy=2'), { 'src/state.js': state }))
+    dev = await startDevServer(twin, { plugins: [singletonGuard({ root: twin })] })
+    expect(await openPage<Truth>(dev.url, READ)).toEqual({ realms: 2, seen: false })
+    const warning = dev.logs.join('\n')
+    expect(warning).toContain('SINGLETON_SERVED_TWICE: src/state.js is served under 2 ids in the client environment')
+    expect(warning).toContain('id 1: src/state.js\n')
+    expect(warning).toContain('id 2: src/state.js?copy=2')
+  })
 })

@@ -10,7 +10,7 @@ import { splitQuery } from '../../core/paths.ts'
 /** The part of Vite's plugin context we read; typed here so Vite stays an optional peer. */
 interface ViteEnvironmentView {
   name: string
-  config?: { isWorker?: boolean; command?: string; root?: string }
+  config?: { isWorker?: boolean; root?: string }
 }
 
 /** `this.environment` of a hook running under Vite, or undefined under rolldown, tsdown and Rollup. */

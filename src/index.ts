@@ -14,6 +14,7 @@ export type { Options, PromoteOptions, Pattern, DuplicateMode, CrossMode } from 
 export type { Cause, ChainStep, Finding, FindingCopy, Promotion, PromotionReason } from './core/types.ts'
 export type { SingletonReport, ReportOutput, ReportChunk, ReportSingleton } from './core/report.ts'
 export type { SingletonGuardPlugin } from './plugin/hosts/public-plugin.ts'
+export type { MigrationView } from './core/migration.ts'
 export { REPORT_VERSION } from './core/report.ts'
 export { CODES } from './core/messages.ts'
 

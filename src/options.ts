@@ -25,6 +25,20 @@ export interface PromoteOptions {
    * @default true
    */
   singletons?: boolean
+  /**
+   * Which lazy boundaries (dynamic-import targets that get a chunk of their own) get a stable
+   * name: `'singletons'`, those whose static imports reach a singleton; `'all'`, every one, as a
+   * hand-kept entry list does (any hashed lazy chunk strands a running process after a rebuild).
+   * @default 'singletons'
+   */
+  boundaries?: 'singletons' | 'all'
+  /**
+   * Folder, relative to `root`, where promoted names start (`'src'`: `src/agents/x.ts` becomes
+   * `agents/x`). Modules outside it are named relative to `root`.
+   * @default learned from the entries you named (`{ 'agents/x': 'src/agents/x.ts' }` means `'src'`),
+   * per top folder; else the entries' common folder
+   */
+  base?: string
 }
 
 export interface Options {
@@ -83,7 +97,7 @@ interface OptionsResolved {
 const DEFAULT_REPORT_NAME = 'singleton-report.json'
 
 const KNOWN_OPTIONS = ['singletons', 'root', 'onDuplicate', 'formats', 'builds', 'promote', 'report'] as const
-const KNOWN_PROMOTE_OPTIONS = ['include', 'exclude', 'singletons'] as const
+const KNOWN_PROMOTE_OPTIONS = ['include', 'exclude', 'singletons', 'boundaries', 'base'] as const
 
 /** A mistake in the options the user wrote: printed without a stack trace. */
 class OptionsError extends UserError {
@@ -108,7 +122,7 @@ export function resolveOptions(options: unknown = {}): OptionsResolved {
     onDuplicate: oneOf(input.onDuplicate, 'onDuplicate', ['error', 'warn'], 'error'),
     formats: oneOf(input.formats, 'formats', ['error', 'warn', 'ignore'], 'warn'),
     builds: oneOf(input.builds, 'builds', ['error', 'warn', 'ignore'], 'error'),
-    promote: resolvePromote(input.promote),
+    promote: resolvePromote(input.promote, root),
     report: resolveReport(input.report),
   }
 }
@@ -175,11 +189,13 @@ function oneOf<T extends string>(value: unknown, option: string, accepted: reado
   throw new OptionsError(optionError(option, accepted.map((a) => `'${a}'`).join(' or '), value))
 }
 
-function resolvePromote(value: unknown): PromoteResolved | false {
+function resolvePromote(value: unknown, root: string): PromoteResolved | false {
   if (value === undefined || value === false) return false
-  if (value === true) return { include: [], exclude: [], singletons: true }
+  if (value === true) return { include: [], exclude: [], singletons: true, boundaries: 'singletons', base: undefined }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new OptionsError(optionError('promote', 'true, false, or { include, exclude, singletons }', value))
+    throw new OptionsError(
+      optionError('promote', 'true, false, or { include, exclude, singletons, boundaries, base }', value),
+    )
   }
   const input = value as Record<string, unknown>
   rejectUnknownKeys(input, KNOWN_PROMOTE_OPTIONS, 'promote.')
@@ -190,7 +206,19 @@ function resolvePromote(value: unknown): PromoteResolved | false {
     include: patternList(input.include, 'promote.include'),
     exclude: patternList(input.exclude, 'promote.exclude'),
     singletons: input.singletons ?? true,
+    boundaries: oneOf(input.boundaries, 'promote.boundaries', ['singletons', 'all'], 'singletons'),
+    base: resolveBase(input.base, root),
   }
+}
+
+function resolveBase(value: unknown, root: string): string | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'string' || value.trim() === '' || value.includes('\0') || path.isAbsolute(value)) {
+    throw new OptionsError(
+      optionError('promote.base', 'a folder path relative to `root` (e.g. "src") where promoted names start', value),
+    )
+  }
+  return path.resolve(root, value)
 }
 
 function resolveReport(value: unknown): string | false {

@@ -136,6 +136,42 @@ describe('every diagnostic, as printed', () => {
           guard: { singletons: 'src/state.js', promote: true },
         }),
     )
+    await add(
+      'promote: a hand-kept entry list compared with what promote does',
+      {
+        ...lazyReader('./state.js'),
+        'src/main.js': `export { write } from './writer.js'
+export async function lazyRead(k) { return (await import('./reader.runtime.js')).read(k) }
+export const summary = () => import('./summary.runtime.js')
+export const status = () => import('./status.runtime.js')
+`,
+        'src/summary.runtime.js': 'export const summary = 1\n',
+        'src/status.runtime.js': 'export const status = 1\n',
+      },
+      (dir) =>
+        build(dir, {
+          input: {
+            main: 'src/main.js',
+            'reader.runtime': 'src/reader.runtime.js',
+            writer: 'src/writer.js',
+            'summary.runtime': 'src/summary.runtime.js',
+          },
+          guard: { singletons: 'src/state.js', promote: true },
+        }),
+    )
+    await add(
+      'copies that share their state through globalThis[Symbol.for]',
+      lazyReader('linked/state.js', {
+        'node_modules/linked': { symlink: '../src' },
+        'src/state.js': `export const store = (globalThis[Symbol.for('app.state')] ??= new Map())\n`,
+      }),
+      (dir) =>
+        build(dir, {
+          input: { main: 'src/main.js' },
+          guard: { singletons: 'src/state.js' },
+          inputOptions: { resolve: { symlinks: false } },
+        }),
+    )
     await add('a report name that is a file of the output', consumers, (dir) =>
       build(dir, { input: { a: 'src/a.js' }, guard: { singletons: 'src/state.js', report: 'a.js' } }),
     )
@@ -146,6 +182,8 @@ describe('every diagnostic, as printed', () => {
       { root: '/definitely/not/here' },
       { report: '../out.json' },
       { promote: { incude: '**' } },
+      { promote: { boundaries: 'every' } },
+      { promote: { base: '/abs/src' } },
       { builds: 10n },
     ].map((options) => {
       try {

@@ -18,7 +18,13 @@ describe('resolveOptions', () => {
       report: false,
     })
     expect(resolveOptions({ report: true, promote: true }).report).toBe('singleton-report.json')
-    expect(resolveOptions({ promote: true }).promote).toEqual({ include: [], exclude: [], singletons: true })
+    expect(resolveOptions({ promote: true }).promote).toEqual({
+      include: [],
+      exclude: [],
+      singletons: true,
+      boundaries: 'singletons',
+      base: undefined,
+    })
   })
 
   it.each([
@@ -38,11 +44,14 @@ describe('resolveOptions', () => {
       { report: '../out.json' },
       'option `report` accepts true, false, or a relative file name inside the output folder (e.g. "singleton-report.json"); got "../out.json".',
     ],
-    [{ promote: 'yes' }, 'option `promote` accepts true, false, or { include, exclude, singletons }; got "yes".'],
+    [
+      { promote: 'yes' },
+      'option `promote` accepts true, false, or { include, exclude, singletons, boundaries, base }; got "yes".',
+    ],
     [{ promote: { singletons: 'no' } }, 'option `promote.singletons` accepts true or false; got "no".'],
     [
       { promote: { incude: '**' } },
-      'unknown option `promote.incude`. Known options: `promote.include`, `promote.exclude`, `promote.singletons`.',
+      'unknown option `promote.incude`. Known options: `promote.include`, `promote.exclude`, `promote.singletons`, `promote.boundaries`, `promote.base`.',
     ],
     [
       { singleton: 'src/a.ts' },

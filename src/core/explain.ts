@@ -8,6 +8,8 @@ const HEADLINES: Record<Finding['code'], (finding: Finding) => string> = {
       : `${f.module} is evaluated ${f.copies.length} times in one output (${f.copies[0]?.output}, ${f.copies[0]?.format}).`,
   SINGLETON_DUPLICATED_ACROSS_OUTPUTS: (f) =>
     `${f.module} has a copy in each of ${f.outputCount} outputs of one build; a process that loads more than one of them evaluates it more than once.`,
+  SINGLETON_COPIES_SHARE_STATE: (f) =>
+    `${f.module} has ${f.copies.length} copies, but they share one state, so this is not a duplicate: ${f.sharedState}.`,
   SINGLETON_DUPLICATED_ACROSS_BUILDS: (f) =>
     `${f.module} has a copy in each of ${f.outputCount} separate builds; a process that loads more than one of them evaluates it more than once.`,
 }
@@ -26,7 +28,7 @@ export function explainFinding(finding: Finding): string {
   return lines.join('\n')
 }
 
-function formatChain(chain: readonly ChainStep[]): string {
+export function formatChain(chain: readonly ChainStep[]): string {
   return chain
     .map((step) =>
       step.edge === 'entry'

@@ -23,6 +23,8 @@ export const CODES = {
   SINGLETON_REPORT_NAME_TAKEN: 'SINGLETON_REPORT_NAME_TAKEN',
   SINGLETON_PROMOTE_INCOMPLETE: 'SINGLETON_PROMOTE_INCOMPLETE',
   SINGLETON_SERVED_TWICE: 'SINGLETON_SERVED_TWICE',
+  SINGLETON_PROMOTE_MIGRATION: 'SINGLETON_PROMOTE_MIGRATION',
+  SINGLETON_COPIES_SHARE_STATE: 'SINGLETON_COPIES_SHARE_STATE',
 } as const
 
 export const CAUSE_TITLES: Record<Cause, string> = {
@@ -143,4 +145,37 @@ export function servedTwice(module: string, environment: string, ids: readonly s
     ...ids.map((id, index) => `  id ${index + 1}: ${id}`),
     '  fix: serve it under one id. A pre-bundled copy (node_modules/.vite/deps) beside the file itself: add the package to `optimizeDeps.include` so every importer gets the pre-bundled one, or to `optimizeDeps.exclude` so none does; two installs or links of one package: `resolve.dedupe`; a query twin: import it under one spelling.',
   ].join('\n')
+}
+
+/** One line comparing the user's hand-kept entry list with what promote does (the report holds every name). */
+export function promoteMigrationSummary(parts: {
+  covered: readonly string[]
+  kept: readonly string[]
+  notBoundaries: readonly string[]
+  addedByPromote: readonly string[]
+  missing: readonly string[]
+}): string {
+  const some = (names: readonly string[]) =>
+    names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
+  const said: string[] = []
+  if (parts.covered.length > 0)
+    said.push(
+      `${count(parts.covered.length, 'entry', 'entries')} promote now pins under the same name, safe to delete (${some(parts.covered)})`,
+    )
+  if (parts.missing.length > 0)
+    said.push(
+      `${count(parts.missing.length, 'lazy boundary', 'lazy boundaries')} neither the list nor promote pins, left hashed so a rebuild strands a running process (${some(parts.missing)}): add ${parts.missing.length === 1 ? 'it' : 'them'} or set promote.boundaries: 'all'`,
+    )
+  if (parts.notBoundaries.length > 0)
+    said.push(
+      `${count(parts.notBoundaries.length, 'listed entry is', 'listed entries are')} imported statically, not a runtime boundary (${some(parts.notBoundaries)})`,
+    )
+  if (parts.kept.length > 0)
+    said.push(
+      `${count(parts.kept.length, 'listed boundary', 'listed boundaries')} promote does not cover: keep (${some(parts.kept)})`,
+    )
+  if (parts.addedByPromote.length > 0)
+    said.push(`promote also pins ${count(parts.addedByPromote.length, 'module', 'modules')} the list lacks`)
+  return `${CODES.SINGLETON_PROMOTE_MIGRATION}: your entry list vs promote: ${said.join('; ')}. Every name: the report's "migration" field (option report: true).`
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import picomatch from 'picomatch'
 import { exportEntries, exportTargets, normaliseTarget, readManifest } from './manifest.ts'
-import { realpathOrNull, splitQuery, toPosix } from './paths.ts'
+import { realpathOrNull, toPosix } from './paths.ts'
 import type { Declaration, DeclarationScope, ModuleIdentity, PackageInfo, Pattern } from './types.ts'
 
 export const MARKER_LABEL = '// @singleton'

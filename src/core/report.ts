@@ -1,3 +1,4 @@
+import type { MigrationView } from './migration.ts'
 import { displayPath } from './paths.ts'
 import type { ChunkRecord, Finding, OutputMap, Promotion } from './types.ts'
 
@@ -15,6 +16,8 @@ export interface SingletonReport {
   findings: Finding[]
   /** Modules `promote` turned into stable file names in this output. */
   promoted: Promotion[]
+  /** Your hand-kept entry list compared with what promote does (null unless you keep a list of runtime entries). */
+  migration: MigrationView | null
 }
 
 export interface ReportOutput {
@@ -49,10 +52,11 @@ interface ReportInput {
   chunks: readonly ChunkRecord[]
   findings: readonly Finding[]
   promotions: readonly Promotion[]
+  migration?: MigrationView | null
   root: string
 }
 
-export function buildReport({ output, chunks, findings, promotions, root }: ReportInput): SingletonReport {
+export function buildReport({ output, chunks, findings, promotions, migration, root }: ReportInput): SingletonReport {
   return {
     version: REPORT_VERSION,
     generator: 'rolldown-plugin-singleton-guard',
@@ -88,5 +92,6 @@ export function buildReport({ output, chunks, findings, promotions, root }: Repo
       .sort((a, b) => a.module.localeCompare(b.module) || a.scope.localeCompare(b.scope)),
     findings: [...findings],
     promoted: [...promotions].sort((a, b) => a.name.localeCompare(b.name)),
+    migration: migration ?? null,
   }
 }

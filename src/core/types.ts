@@ -145,7 +145,10 @@ export type Cause =
   | 'separate-builds'
 
 export type FindingCode =
-  'SINGLETON_DUPLICATED' | 'SINGLETON_DUPLICATED_ACROSS_OUTPUTS' | 'SINGLETON_DUPLICATED_ACROSS_BUILDS'
+  | 'SINGLETON_DUPLICATED'
+  | 'SINGLETON_DUPLICATED_ACROSS_OUTPUTS'
+  | 'SINGLETON_DUPLICATED_ACROSS_BUILDS'
+  | 'SINGLETON_COPIES_SHARE_STATE'
 
 export interface FindingCopy {
   output: string
@@ -160,7 +163,8 @@ export interface FindingCopy {
 
 export interface Finding {
   code: FindingCode
-  severity: 'error' | 'warn'
+  /** `info`: copies that share their state (kept on `globalThis[Symbol.for(...)]`), not a duplicate. */
+  severity: 'error' | 'warn' | 'info'
   module: string
   /** `package` when a package was declared as a whole: its copies are installs. */
   scope: 'module' | 'package'
@@ -174,6 +178,8 @@ export interface Finding {
   /** Chunks that only re-export the module: listed so nobody mistakes them for copies. */
   facades: string[]
   fixes: string[]
+  /** Why the copies share one state, when they do (`SINGLETON_COPIES_SHARE_STATE`). */
+  sharedState?: string
 }
 
 export type PromotionReason = 'runtime boundary' | 'singleton' | 'include'

@@ -168,10 +168,19 @@ function detailOf(copy: Copy, first: Copy, root: string): string | undefined {
   return notes.length > 0 ? notes.join('; ') : undefined
 }
 
+/**
+ * The copies keep their state in one process-wide slot (decided from their source by
+ * `shared-state.ts`): information, with the reason, instead of a duplicate.
+ */
+export function sharingState(finding: Finding, reason: string): Finding {
+  return { ...finding, code: CODES.SINGLETON_COPIES_SHARE_STATE, severity: 'info', fixes: [], sharedState: reason }
+}
+
 const CODE_ORDER: FindingCode[] = [
   CODES.SINGLETON_DUPLICATED,
   CODES.SINGLETON_DUPLICATED_ACROSS_OUTPUTS,
   CODES.SINGLETON_DUPLICATED_ACROSS_BUILDS,
+  CODES.SINGLETON_COPIES_SHARE_STATE,
 ]
 
 export function compareFindings(a: Finding, b: Finding): number {

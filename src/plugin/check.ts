@@ -16,12 +16,13 @@ import { displayPath } from '../core/paths.ts'
 import { buildReport } from '../core/report.ts'
 import type { SingletonIndex } from '../core/singleton-index.ts'
 import type { Finding } from '../core/types.ts'
-import { compareFindings, judgeAcross, judgeWithin, type Modes } from '../core/verdicts.ts'
+import { compareFindings, judgeAcross, judgeWithin, sharingState, type Modes } from '../core/verdicts.ts'
 import { evaluatesFile } from './hosts/loader-queries.ts'
 import { reportNameIn } from './hosts/vite-environment.ts'
 import type { EnvironmentProgress } from './hosts/vite-host.ts'
 import type { Ledger } from './ledger.ts'
 import { chunksOf, entryIdsOf, outputInfoOf, realmOf } from './output-info.ts'
+import { sharedStateOfCopies } from './shared-state-check.ts'
 
 interface CheckSettings extends Modes {
   report: string | false
@@ -73,7 +74,13 @@ export function checkPlugin(
             : judgeAcross(ledger.outputs(), settings).filter(
                 (finding) => phase === 'all' || finding.outputKeys.includes(output.key),
               )
-        const findings = [...judgeWithin(mapped.map, settings), ...across].sort(compareFindings)
+        const findings = [...judgeWithin(mapped.map, settings), ...across]
+          .map((finding) => {
+            // Only singletons with copies get here: their sources are parsed, never every module's.
+            const state = sharedStateOfCopies(finding.key, [mapped.map, ...ledger.outputs()])
+            return state.shared ? sharingState(finding, state.reason) : finding
+          })
+          .sort(compareFindings)
 
         if (settings.report !== false) {
           const reportName = reportNameIn(this, settings.report, entryIds)
@@ -84,6 +91,7 @@ export function checkPlugin(
             chunks: mapped.chunks,
             findings: findings.filter((finding) => finding.outputKeys.includes(output.key)),
             promotions: ledger.promotionsOf(output.key),
+            migration: ledger.migrationOf(output.key),
             root,
           })
           this.emitFile({ type: 'asset', fileName: reportName, source: `${JSON.stringify(report, null, 2)}\n` })
@@ -131,7 +139,8 @@ function reportFindings(context: PluginContext, findings: readonly Finding[]): v
   for (const finding of findings) {
     const message = explainFinding(finding)
     if (finding.severity === 'error') errors.push(message)
-    else context.warn({ code: finding.code, message })
+    else if (finding.severity === 'warn') context.warn({ code: finding.code, message })
+    else context.info({ code: finding.code, message })
   }
   const firstError = findings.find((finding) => finding.severity === 'error')
   if (firstError) context.error(new UserError(firstError.code, errors.join('\n\n')))

@@ -1,3 +1,4 @@
+import type { MigrationView } from '../core/migration.ts'
 import type { OutputMap, Promotion } from '../core/types.ts'
 
 /**
@@ -17,6 +18,7 @@ type AcrossPhase = 'wait' | 'all' | 'incremental'
 export class Ledger {
   readonly #outputs = new Map<string, OutputMap>()
   readonly #promotions = new Map<string, Promotion[]>()
+  readonly #migrations = new Map<string, MigrationView>()
   readonly #matchedLabels = new Set<string>()
   readonly #warnedLabels = new Set<string>()
   #expectedOutputs = 0
@@ -60,6 +62,15 @@ export class Ledger {
 
   promotionsOf(outputKey: string): Promotion[] {
     return this.#promotions.get(outputKey) ?? []
+  }
+
+  /** The user's entry list compared with what promote does, when they keep one. */
+  setMigration(outputKey: string, view: MigrationView): void {
+    this.#migrations.set(outputKey, view)
+  }
+
+  migrationOf(outputKey: string): MigrationView | null {
+    return this.#migrations.get(outputKey) ?? null
   }
 
   /** Patterns that matched nothing and were not warned about yet, once every announced output closed. */

@@ -1,6 +1,7 @@
 import { createFilter } from '@rollup/pluginutils'
 import type {
   CodeSplittingGroup,
+  ModuleInfo,
   NormalizedInputOptions,
   OutputOptions,
   Plugin,
@@ -8,27 +9,32 @@ import type {
   PreRenderedChunk,
 } from 'rolldown'
 import { UserError } from '../core/errors.ts'
-import { CODES, PLUGIN_NAME, promoteClash, promotedEntryMap } from '../core/messages.ts'
-import { displayPath, isVirtualId, splitQuery } from '../core/paths.ts'
+import { CODES, PLUGIN_NAME, promoteClash, promotedEntryMap, promoteMigrationSummary } from '../core/messages.ts'
+import { migrationNeedsAttention, migrationView, type ListedEntry, type MigrationView } from '../core/migration.ts'
+import { displayPath, isVirtualId, splitQuery, withoutExtension } from '../core/paths.ts'
 import type { SingletonIndex } from '../core/singleton-index.ts'
 import type { Pattern, Promotion, PromotionReason } from '../core/types.ts'
-import { stableEntryName, userEntries, type UserEntries } from './entry-names.ts'
+import { stableEntryName, userEntries, type UserEntries, type UserEntry } from './entry-names.ts'
 import {
-  namesInOutput,
-  promotedAsHostAllows,
   promotionHostOf,
   singletonEvaluatedHere,
+  singletonsInSharedChunks,
+  warnUnpromotedSingletons,
   type PromotionHost,
 } from './hosts/promote-host.ts'
 import { pinWithManualChunks, stableFileName } from './hosts/rollup-promote.ts'
+import { isBoundary, listedEntries } from './listed-entries.ts'
 import type { Ledger } from './ledger.ts'
 import { entryIdsOf, outputInfoOf } from './output-info.ts'
 
-/** `promote`, resolved: what to promote besides the boundaries that reach a singleton. */
+/** `promote`, resolved: which boundaries to promote, what else, and where names start. */
 export interface PromoteResolved {
   include: Pattern[]
   exclude: Pattern[]
   singletons: boolean
+  boundaries: 'singletons' | 'all'
+  /** Absolute folder where names start, or undefined to learn it from the entries. */
+  base: string | undefined
 }
 
 interface PromoterSettings {
@@ -41,8 +47,9 @@ interface PromoterSettings {
 }
 
 /**
- * Gives lazy runtime boundaries that reach a singleton, and the singletons themselves, stable
- * file names, so a process that loaded an earlier build still finds them after a clean rebuild.
+ * Gives lazy runtime boundaries (those that reach a singleton, or all of them), and the
+ * singletons themselves, stable file names, so a process that loaded an earlier build still
+ * finds them after a clean rebuild.
  * Builds sharing this instance may run in parallel, so each gets its own promoter (added from
  * the `options` hook) whose state no other build touches.
  */
@@ -77,7 +84,9 @@ function buildPromoter(settings: PromoterSettings, host: PromotionHost): Plugin 
   return {
     name: `${PLUGIN_NAME}:promote-build`,
     buildStart(input: NormalizedInputOptions) {
-      entries = userEntries(input.input, host.root ?? (input as { cwd?: string }).cwd ?? process.cwd())
+      // Vite resolves the entries it was given against its root.
+      const cwd = host.root ?? (input as { cwd?: string }).cwd ?? process.cwd()
+      entries = userEntries(input.input, cwd, settings.promote.base)
       plan = new PromotionPlan()
     },
     buildEnd(error) {
@@ -91,19 +100,40 @@ function buildPromoter(settings: PromoterSettings, host: PromotionHost): Plugin 
       return withPromotedChunks(output, () => plan, host)
     },
     generateBundle(outputOptions, bundle) {
-      const promotions = plan.promotions.map((promotion) => ({ ...promotion }))
+      if (plan.clash !== undefined) this.error(new UserError(CODES.SINGLETON_PROMOTE_CLASH, plan.clash))
+      const promotions: Promotion[] = []
+      const unpinned: { module: string; fileName: string }[] = []
+      const byName = new Map(plan.promotions.map((promotion) => [promotion.name, promotion]))
       for (const item of Object.values(bundle)) {
         if (item.type !== 'chunk') continue
         const name = plan.nameOfChunk(item)
-        const promotion = name === undefined ? undefined : promotions.find((p) => p.name === name)
-        if (promotion) promotion.fileName = item.fileName
+        const promotion = name === undefined ? undefined : byName.get(name)
+        if (promotion) promotions.push({ ...promotion, fileName: item.fileName })
+        else if (item.isDynamicEntry && !item.isEntry && item.facadeModuleId && !isVirtualId(item.facadeModuleId)) {
+          unpinned.push({ module: displayPath(item.facadeModuleId, settings.root), fileName: item.fileName })
+        }
       }
+      // A boundary rolldown kept inside its importer's chunk has no file of its own: nothing to name.
+      promotions.sort((a, b) => a.name.localeCompare(b.name))
       const entryIds = entryIdsOf(bundle)
-      const present = namesInOutput(bundle, [plan.boundaryNames, plan.singletonNames])
-      const done = promotedAsHostAllows(this, promotions, host, present)
+      const shared = singletonsInSharedChunks(bundle, plan.singletonNames)
+      warnUnpromotedSingletons(this, plan.promotions, promotions, shared, host)
       const output = outputInfoOf(outputOptions, entryIds, host.realm(entryIds), settings.root)
-      settings.ledger.setPromotions(output.key, done)
-      if (done.length > 0) this.info({ code: CODES.SINGLETON_PROMOTED, message: promotedEntryMap(done) })
+      settings.ledger.setPromotions(output.key, promotions)
+      if (promotions.length > 0) this.info({ code: CODES.SINGLETON_PROMOTED, message: promotedEntryMap(promotions) })
+
+      const view = migrationView({
+        listed: plan.listed,
+        pinned: promotions.filter((promotion) => !entries.byName.has(promotion.name)),
+        unpinned,
+      })
+      if (view) settings.ledger.setMigration(output.key, view)
+      if (view && !plan.migrationSaid) {
+        plan.migrationSaid = true
+        const message = migrationMessage(view)
+        if (migrationNeedsAttention(view)) this.warn({ code: CODES.SINGLETON_PROMOTE_MIGRATION, message })
+        else this.info({ code: CODES.SINGLETON_PROMOTE_MIGRATION, message })
+      }
     },
   }
 }
@@ -124,11 +154,29 @@ function isSameModule(index: SingletonIndex, a: string, b: string): boolean {
   return first !== null && second !== null && (first.key === second.key || first.installKey === second.installKey)
 }
 
+function migrationMessage(view: MigrationView): string {
+  return promoteMigrationSummary({
+    covered: view.covered.map((entry) => entry.name),
+    kept: view.kept.map((entry) => entry.name),
+    notBoundaries: view.notBoundaries.map((entry) => entry.name),
+    addedByPromote: view.addedByPromote.map((entry) => entry.name),
+    missing: view.missing.map((entry) => entry.module),
+  })
+}
+
 /** What one build promotes: stable names by module id. */
 class PromotionPlan {
   promotions: Promotion[] = []
   readonly boundaryNames: Map<string, string> = new Map()
   readonly singletonNames: Map<string, string> = new Map()
+  /** The user's entries as the migration view sees them. */
+  listed: ListedEntry[] = []
+  /** The migration summary is said once per build, not once per output. */
+  migrationSaid = false
+  /** Names a dynamic entry met at naming time (`boundaries: 'all'`), so no module's info is read ahead. */
+  nameLate: ((id: string) => void) | undefined
+  /** A clash met at naming time, reported once the output is generated. */
+  clash: string | undefined
 
   /** Takes a module back out of the plan. */
   drop(id: string): void {
@@ -139,8 +187,11 @@ class PromotionPlan {
   }
 
   /** The stable name of a chunk this plan names, if any. */
-  nameOfChunk(chunk: Pick<PreRenderedChunk, 'facadeModuleId' | 'name' | 'moduleIds'>): string | undefined {
-    if (chunk.facadeModuleId !== null) {
+  nameOfChunk(
+    chunk: Pick<PreRenderedChunk, 'facadeModuleId' | 'name' | 'moduleIds' | 'isDynamicEntry'>,
+  ): string | undefined {
+    if (chunk.facadeModuleId !== null && chunk.isDynamicEntry) {
+      if (!this.boundaryNames.has(chunk.facadeModuleId)) this.nameLate?.(chunk.facadeModuleId)
       const name = this.boundaryNames.get(chunk.facadeModuleId)
       if (name !== undefined) return name
     }
@@ -153,55 +204,73 @@ class PromotionPlan {
 }
 
 /**
- * Boundaries are dynamic-import targets among the singletons' static ancestors (their static
- * import closure reaches one). Walking importers backwards from the singletons keeps the cost
- * to those ancestors.
+ * Boundaries are dynamic-import targets: all of them (`boundaries: 'all'`), or those among the
+ * singletons' static ancestors (their static import closure reaches one). Walking importers
+ * backwards from the singletons keeps the cost to those ancestors.
  */
 function planPromotions(context: PluginContext, settings: PromoterSettings, entries: UserEntries): PromotionPlan {
   const { index, include, exclude, root } = settings
   const plan = new PromotionPlan()
   const takenBy = new Map<string, string>([...entries.byName].map(([name, file]) => [name, file]))
-  const promote = (id: string, reason: PromotionReason): void => {
+  const entryIds = new Map<string, UserEntry>()
+  /** Adds `id` to the plan; returns the clash message when its name is taken. */
+  const name = (id: string, reason: PromotionReason, late: boolean): string | undefined => {
     const file = splitQuery(id).file
-    if (isVirtualId(id) || exclude?.(file) || entries.files.has(file)) return
-    if (plan.boundaryNames.has(id) || plan.singletonNames.has(id)) return
+    if (isVirtualId(id) || exclude?.(file) || entries.files.has(file) || entryIds.has(id)) return undefined
+    if (plan.boundaryNames.has(id) || plan.singletonNames.has(id)) return undefined
     const identity = index.resolver.identify(id)
-    if (!identity) return
-    const name = stableEntryName(identity, entries.baseDir, root)
+    if (!identity) return undefined
+    const stable = stableEntryName(identity, entries.bases, root)
     const module = displayPath(id, root)
-    const other = takenBy.get(name)
+    const other = takenBy.get(stable)
     if (other !== undefined) {
       // Two copies of one module (a query twin, two installs) are a duplicate the check reports
-      // with its cause, not a naming clash: neither is promoted.
+      // with its cause, not a naming clash: neither is promoted (at naming time, the one named
+      // first keeps its file name).
       if (isSameModule(index, other, id)) {
-        plan.drop(other)
-        return
+        if (!late) plan.drop(other)
+        return undefined
       }
-      context.error(new UserError(CODES.SINGLETON_PROMOTE_CLASH, promoteClash(name, module, displayPath(other, root))))
+      return promoteClash(stable, module, displayPath(other, root))
     }
-    takenBy.set(name, id)
-    ;(reason === 'singleton' ? plan.singletonNames : plan.boundaryNames).set(id, name)
-    plan.promotions.push({ name, module, reason })
+    takenBy.set(stable, id)
+    ;(reason === 'singleton' ? plan.singletonNames : plan.boundaryNames).set(id, stable)
+    plan.promotions.push({ name: stable, module, reason })
+    return undefined
+  }
+  const promote = (id: string, reason: PromotionReason): void => {
+    const clash = name(id, reason, false)
+    if (clash !== undefined) context.error(new UserError(CODES.SINGLETON_PROMOTE_CLASH, clash))
   }
 
   const singletons: string[] = []
   const included: string[] = []
   for (const id of context.getModuleIds()) {
+    if (isVirtualId(id)) continue
+    const file = splitQuery(id).file
+    const entry = entryOf(entries, file)
+    if (entry && context.getModuleInfo(id)?.isEntry) entryIds.set(id, entry)
     if (isSingletonId(index, id)) {
       if (singletonEvaluatedHere(context, id, index)) singletons.push(id)
-    } else if (include && !isVirtualId(id) && include(splitQuery(id).file)) included.push(id)
+    } else if (include && include(file)) included.push(id)
   }
-  const visited = new Set<string>(singletons)
+  const reachesSingleton = new Set<string>(singletons)
   const pending = [...singletons]
   for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
     const info = context.getModuleInfo(id)
     if (!info) continue
-    if (info.dynamicImporters.length > 0) promote(id, 'runtime boundary')
+    if (isBoundary(info)) promote(id, 'runtime boundary')
     for (const importer of info.importers) {
-      if (!visited.has(importer)) {
-        visited.add(importer)
+      if (!reachesSingleton.has(importer)) {
+        reachesSingleton.add(importer)
         pending.push(importer)
       }
+    }
+  }
+  if (settings.promote.boundaries === 'all') {
+    // Every other boundary is named when rolldown names its chunk: cost per chunk, not per module.
+    plan.nameLate = (id) => {
+      plan.clash ??= name(id, 'runtime boundary', true)
     }
   }
   for (const id of included) {
@@ -209,7 +278,24 @@ function planPromotions(context: PluginContext, settings: PromoterSettings, entr
   }
   if (settings.promote.singletons) for (const id of singletons) promote(id, 'singleton')
   plan.promotions.sort((a, b) => a.name.localeCompare(b.name))
+  plan.listed = listedEntries({
+    entryIds,
+    entries,
+    reachesSingleton,
+    root,
+    promote: settings.promote,
+    include,
+    exclude,
+    infoOf: (id) => context.getModuleInfo(id) as ModuleInfo,
+    isSingleton: (id) => isSingletonId(index, id),
+    identify: (id) => index.resolver.identify(id),
+  })
   return plan
+}
+
+/** The user entry a module id loads: the same file, or the file the user named without its extension. */
+function entryOf(entries: UserEntries, file: string): UserEntry | undefined {
+  return entries.byFile.get(file) ?? entries.byFile.get(withoutExtension(file))
 }
 
 /**

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { IdentityResolver } from '../../src/core/identity.ts'
-import { stableEntryName, userEntries } from '../../src/plugin/entry-names.ts'
+import { learnNameBases, stableEntryName, userEntries } from '../../src/plugin/entry-names.ts'
 import { writeFixture } from '../helpers/fixture.ts'
 
 describe('entry names', () => {
@@ -19,17 +19,27 @@ describe('entry names', () => {
       ['main', path.join(dir, 'src/main.ts')],
       ['agent', path.join(dir, 'src/agents/x.runtime.ts')],
     ])
-    expect(named.baseDir).toBe(path.join(dir, 'src'))
+    // `agent` names src/agents/x.runtime.ts under another name: only `main` teaches where names start.
+    expect(named.bases.byTop).toEqual(new Map([['src', path.join(dir, 'src')]]))
+    expect(named.bases.fallback).toBe(path.join(dir, 'src'))
     expect([...userEntries(['src/main.ts'], dir).byName.keys()]).toEqual(['main'])
-    expect(userEntries('src/agents/x.runtime.ts', dir).baseDir).toBe(path.join(dir, 'src/agents'))
+    expect(userEntries('src/agents/x.runtime.ts', dir).bases.fallback).toBe(path.join(dir, 'src/agents'))
+    const tworoots = userEntries({ main: 'src/main.ts', 'extensions/x/index': 'extensions/x/index.ts' }, dir)
+    expect(tworoots.bases.byTop).toEqual(
+      new Map([
+        ['src', path.join(dir, 'src')],
+        ['extensions', dir],
+      ]),
+    )
   })
 
   it('names a module by its path under the base folder, and an installed one under vendor/', () => {
     const dir = writeFixture('entries-names', files)
     const resolver = new IdentityResolver()
     const boundary = resolver.identify(path.join(dir, 'src/agents/x.runtime.ts'))!
-    expect(stableEntryName(boundary, path.join(dir, 'src'), dir)).toBe('agents/x.runtime')
+    const bases = learnNameBases([], dir, path.join(dir, 'src'))
+    expect(stableEntryName(boundary, bases, dir)).toBe('agents/x.runtime')
     const vendored = resolver.identify(path.join(dir, 'node_modules/shared-state/lib/index.js'))!
-    expect(stableEntryName(vendored, path.join(dir, 'src'), dir)).toBe('vendor/shared-state/lib/index')
+    expect(stableEntryName(vendored, bases, dir)).toBe('vendor/shared-state/lib/index')
   })
 })

@@ -50,39 +50,47 @@ export function singletonEvaluatedHere(context: PluginContext, id: string, index
   return identity === null || evaluatesFile(identity, context.getModuleInfo(id)?.code)
 }
 
-/** The stable names whose module is in some chunk of this output (the rest were tree-shaken away). */
-export function namesInOutput(bundle: OutputBundle, names: readonly ReadonlyMap<string, string>[]): Set<string> {
-  const present = new Set<string>()
+/**
+ * The stable names of promoted singletons that sit in a chunk which is not an entry: a hashed
+ * shared chunk, renamed by every rebuild that changes it. (In an entry chunk, a singleton keeps
+ * the entry's own name; a module the output does not hold was tree-shaken away.)
+ */
+export function singletonsInSharedChunks(
+  bundle: OutputBundle,
+  singletonNames: ReadonlyMap<string, string>,
+): Set<string> {
+  const found = new Set<string>()
   for (const item of Object.values(bundle)) {
-    if (item.type !== 'chunk') continue
-    for (const id of item.moduleIds)
-      for (const byId of names) {
-        const name = byId.get(id)
-        if (name !== undefined) present.add(name)
-      }
+    if (item.type !== 'chunk' || item.isEntry) continue
+    for (const id of item.moduleIds) {
+      const name = singletonNames.get(id)
+      if (name !== undefined) found.add(name)
+    }
   }
-  return present
+  return found
 }
 
 /**
- * The promotions that happened: a module promote planned and the output holds, but whose chunk
- * did not get the stable name, is said in a warning and left out of what `SINGLETON_PROMOTED`
- * and the report claim. A module the output does not hold (tree-shaken away) is left out silently.
+ * Says which planned singletons did not get their stable file (Rollup with an object
+ * `manualChunks`): they are left out of what `SINGLETON_PROMOTED` and the report claim, which
+ * list only the files written under a stable name.
  */
-export function promotedAsHostAllows<T extends { name: string; module: string; reason: string; fileName?: string }>(
+export function warnUnpromotedSingletons(
   context: PluginContext,
-  promotions: readonly T[],
+  planned: readonly { name: string; module: string; reason: string }[],
+  promoted: readonly { name: string }[],
+  inSharedChunks: ReadonlySet<string>,
   host: PromotionHost,
-  present: ReadonlySet<string>,
-): T[] {
-  const missed = host.oneFilePerModuleOrNone
-    ? []
-    : promotions.filter((promotion) => promotion.fileName === undefined && present.has(promotion.name))
+): void {
+  if (host.oneFilePerModuleOrNone) return
+  const done = new Set(promoted.map((promotion) => promotion.name))
+  const missed = planned.filter(
+    (promotion) => promotion.reason === 'singleton' && !done.has(promotion.name) && inSharedChunks.has(promotion.name),
+  )
   if (missed.length > 0) {
     context.warn({
       code: CODES.SINGLETON_PROMOTE_INCOMPLETE,
       message: promoteIncomplete(missed, host.label, host.cannotPin),
     })
   }
-  return promotions.filter((promotion) => promotion.fileName !== undefined)
 }

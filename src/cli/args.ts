@@ -1,0 +1,92 @@
+import type { Mode } from './audit.ts'
+import { InputError, TEXT } from './messages.ts'
+
+export interface CliArgs {
+  command: 'audit' | 'diff' | 'help'
+  dirs: string[]
+  singletons: string[] | undefined
+  module: string | undefined
+  json: boolean
+  html: string | undefined
+  root: string | undefined
+  formats: Mode
+  builds: Mode
+}
+
+const VALUE_FLAGS = new Set(['html', 'module', 'root', 'formats', 'builds'])
+const LIST_FLAGS = new Set(['singletons'])
+const BOOLEAN_FLAGS = new Set(['json', 'help'])
+
+/**
+ * `<command> <dir...> [flags]`. `--singletons` takes every following word up to the next flag,
+ * like the plugin option's list; other flags take one value (`--flag value` or `--flag=value`).
+ */
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const args: CliArgs = {
+    command: 'help',
+    dirs: [],
+    singletons: undefined,
+    module: undefined,
+    json: false,
+    html: undefined,
+    root: undefined,
+    formats: 'warn',
+    builds: 'error',
+  }
+  let command: string | undefined
+  for (let index = 0; index < argv.length; index++) {
+    const word = argv[index] as string
+    if (word === '-h') {
+      args.command = 'help'
+      return args
+    }
+    if (!word.startsWith('--') || word === '--') {
+      if (word.startsWith('-') && word !== '-') throw new InputError(TEXT.badFlag(`unknown flag \`${word}\``))
+      if (command === undefined) command = word
+      else args.dirs.push(word)
+      continue
+    }
+    const eq = word.indexOf('=')
+    const name = word.slice(2, eq === -1 ? undefined : eq)
+    const inline = eq === -1 ? undefined : word.slice(eq + 1)
+    if (BOOLEAN_FLAGS.has(name)) {
+      if (inline !== undefined) throw new InputError(TEXT.badFlag(`\`--${name}\` takes no value`))
+      if (name === 'help') {
+        args.command = 'help'
+        return args
+      }
+      args.json = true
+    } else if (LIST_FLAGS.has(name)) {
+      const values = inline !== undefined ? [inline] : []
+      if (inline === undefined) {
+        while (index + 1 < argv.length && !(argv[index + 1] as string).startsWith('--'))
+          values.push(argv[++index] as string)
+      }
+      const patterns = values
+        .flatMap((value) => value.split(','))
+        .map((value) => value.trim())
+        .filter(Boolean)
+      if (patterns.length === 0) throw new InputError(TEXT.badFlag('`--singletons` needs at least one pattern'))
+      args.singletons = [...(args.singletons ?? []), ...patterns]
+    } else if (VALUE_FLAGS.has(name)) {
+      const value = inline ?? argv[++index]
+      if (value === undefined || (inline === undefined && value.startsWith('--'))) {
+        throw new InputError(TEXT.badFlag(`\`--${name}\` needs a value`))
+      }
+      if (name === 'formats' || name === 'builds') {
+        if (value !== 'error' && value !== 'warn' && value !== 'ignore') throw new InputError(TEXT.badMode(name, value))
+        args[name] = value
+      } else if (name === 'html') args.html = value
+      else if (name === 'module') args.module = value
+      else args.root = value
+    } else {
+      throw new InputError(TEXT.badFlag(`unknown flag \`--${name}\``))
+    }
+  }
+  if (command === undefined) throw new InputError(TEXT.missingCommand)
+  if (command !== 'audit' && command !== 'diff') throw new InputError(TEXT.unknownCommand(command))
+  args.command = command
+  if (command === 'audit' && args.dirs.length === 0) throw new InputError(TEXT.noFolders)
+  if (command === 'diff' && args.dirs.length !== 2) throw new InputError(TEXT.diffNeedsTwo(args.dirs.length))
+  return args
+}

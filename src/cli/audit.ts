@@ -1,0 +1,274 @@
+import {
+  SingletonIndex,
+  SingletonMatcher,
+  judgeAcross,
+  judgeWithin,
+  mapOutput,
+  sourcesOfBuiltFile,
+  type ChainStep,
+  type ChunkInput,
+  type Finding,
+  type ModuleIdentity,
+  type OutputMap,
+} from './core.ts'
+import { chunkChain, linkChunks, shimTargets } from './graph.ts'
+import path from 'node:path'
+import { InputError, TEXT } from './messages.ts'
+import type { AuditChunk, AuditFolder } from './model.ts'
+import { stemOf } from './names.ts'
+import type { Progress } from './progress.ts'
+import { readFolder, type ReadChunk } from './read-folder.ts'
+import { AuditResolver } from './source-identity.ts'
+
+export type Mode = 'error' | 'warn' | 'ignore'
+
+interface AuditOptions {
+  dirs: readonly string[]
+  /** Where patterns and printed paths are relative to. */
+  root: string
+  /** Limit the verdict to these modules (the plugin's pattern syntax); every module otherwise. */
+  singletons: readonly string[] | undefined
+  formats: Mode
+  builds: Mode
+  progress: Progress
+}
+
+/** What the verdicts count: a module (or, for a package declared whole, the package). */
+export interface AuditUnit {
+  key: string
+  scope: 'module' | 'install' | 'package'
+  display: string
+  copies: { output: string; chunks: AuditChunk[]; identity: ModuleIdentity }[]
+  /** Shims standing for it: the same instance, never a copy. */
+  shims: AuditChunk[]
+  /** Chunks importing a chunk that holds it or a shim of it. */
+  importerCount: number
+}
+
+export interface AuditFinding extends Finding {
+  importerCount: number
+  /** The plugin's report declared it a singleton. */
+  declared: boolean
+}
+
+export interface AuditResult {
+  folders: AuditFolder[]
+  chunks: Map<string, AuditChunk>
+  /** Every unit met, by key (with `--singletons`, only the declared ones and their twins). */
+  units: Map<string, AuditUnit>
+  /** Most-imported first. */
+  findings: AuditFinding[]
+  unattributed: AuditChunk[]
+  notes: string[]
+  /** Undefined when every module is judged. */
+  matcher: SingletonMatcher | undefined
+  root: string
+}
+
+/**
+ * Without `--singletons`, every module is declared, so the verdicts list every copy; except a
+ * package's built file whose source map names a source bundled in these folders too: left
+ * undeclared, the core's twin search counts it as a copy of that source (a package bundled from
+ * its source and from its build).
+ */
+function everyModule(builds: ReadonlySet<string>): SingletonMatcher {
+  const every = [{ label: 'every module', scope: 'module' as const }]
+  const matcher = {
+    patterns: [],
+    mayDeclare: () => true,
+    matchExternal: () => [],
+    match: (identity: ModuleIdentity) => (builds.has(identity.realpath) ? [] : every),
+  }
+  return matcher as unknown as SingletonMatcher
+}
+
+/** Bundled files that are builds (by their own source map) of other files bundled in these folders. */
+function buildsOfBundledSources(chunks: ReadonlyMap<string, AuditChunk>): Set<string> {
+  const bundled = new Set<string>()
+  for (const chunk of chunks.values()) for (const held of chunk.modules) bundled.add(held.identity.realpath)
+  const builds = new Set<string>()
+  for (const chunk of chunks.values()) {
+    for (const held of chunk.modules) {
+      // Only package files are read again: a project's own sources are not builds of anything.
+      if (!held.identity.package || builds.has(held.identity.realpath)) continue
+      if (sourcesOfBuiltFile(held.identity.realpath).some((source) => bundled.has(source)))
+        builds.add(held.identity.realpath)
+    }
+  }
+  return builds
+}
+
+/**
+ * Reads the folders, rebuilds each output's chunks as the plugin's chunk map takes them (modules
+ * from the source maps, facades from the parser), and judges them with the plugin's own verdicts.
+ */
+export function audit(options: AuditOptions): AuditResult {
+  const resolver = new AuditResolver()
+  const folders: AuditFolder[] = []
+  const read: ReadChunk[] = []
+  for (const dir of distinctFolders(options.dirs)) {
+    const one = readFolder(dir, resolver, options.progress)
+    folders.push(one.folder)
+    read.push(...one.chunks)
+  }
+  options.progress.done()
+  linkChunks(read)
+  const chunks = new Map(read.map(({ chunk }) => [chunk.id, chunk]))
+
+  const matcher = options.singletons ? new SingletonMatcher([...options.singletons], options.root) : undefined
+  const builds = matcher ? new Set<string>() : buildsOfBundledSources(chunks)
+  const index = new SingletonIndex(matcher ?? everyModule(builds), resolver, new Set(), options.root)
+  // Maps name files by any path (symlinked ones included): identities are always resolved.
+  index.resolveEveryId()
+  const groups = outputsOf(read)
+  const mapAll = () => groups.map((group) => mapGroup(group, chunks, index))
+  // A twin met in an earlier output is only known once its singleton is: map again when needed.
+  const maps = groups.length > 1 && (matcher || builds.size > 0) ? (mapAll(), mapAll()) : mapAll()
+
+  const modes = { onDuplicate: 'error' as const, formats: options.formats, builds: options.builds, root: options.root }
+  const judged: Finding[] = maps.flatMap((map) => judgeWithin(map, modes))
+  judged.push(...judgeAcross(maps, modes))
+
+  const units = unitsOf(maps, chunks)
+  const declared = new Set(folders.flatMap((folder) => folder.declared))
+  const findings = judged
+    .map((finding) => ({
+      ...finding,
+      importerCount: units.get(finding.key)?.importerCount ?? 0,
+      declared: declared.has(finding.module),
+    }))
+    .sort((a, b) => b.importerCount - a.importerCount || a.module.localeCompare(b.module))
+
+  const notes = folders.flatMap((folder) => folder.notes.map((note) => `${folder.display}: ${note}`))
+  if (resolver.missing.size > 0) notes.push(TEXT.missingSources(resolver.missing.size))
+  const computed = [...chunks.values()].reduce((sum, chunk) => sum + chunk.computedDynamicImports, 0)
+  if (computed > 0) notes.push(TEXT.dynamicNotLiteral(computed))
+  if (matcher && units.size === 0) notes.push(TEXT.noSingletonMatched(matcher.patterns.map((p) => p.label).join(', ')))
+  const unattributed = [...chunks.values()].filter((chunk) => chunk.unattributed !== undefined)
+  return { folders, chunks, units, findings, unattributed, notes, matcher, root: options.root }
+}
+
+/** The same folder given twice is read once; a folder inside another would count its chunks twice. */
+function distinctFolders(dirs: readonly string[]): string[] {
+  const seen = new Map<string, string>()
+  for (const dir of dirs) if (!seen.has(path.resolve(dir))) seen.set(path.resolve(dir), dir)
+  for (const [absolute, dir] of seen) {
+    for (const [other, otherDir] of seen) {
+      if (other !== absolute && absolute.startsWith(other + path.sep))
+        throw new InputError(TEXT.nestedFolders(dir, otherDir))
+    }
+  }
+  return [...seen.values()]
+}
+
+interface OutputGroup {
+  folder: string
+  format: 'esm' | 'cjs'
+  read: ReadChunk[]
+}
+
+/** One output per folder and format (tsdown writes esm and cjs side by side). */
+function outputsOf(read: readonly ReadChunk[]): OutputGroup[] {
+  const groups = new Map<string, OutputGroup>()
+  for (const item of read) {
+    const key = `${item.chunk.folder}\0${item.chunk.format}`
+    let group = groups.get(key)
+    if (!group) groups.set(key, (group = { folder: item.chunk.folder, format: item.chunk.format, read: [] }))
+    group.read.push(item)
+  }
+  return [...groups.values()]
+}
+
+function mapGroup(group: OutputGroup, chunks: ReadonlyMap<string, AuditChunk>, index: SingletonIndex): OutputMap {
+  const format = group.format === 'esm' ? 'es' : 'cjs'
+  const holderOf = new Map<string, AuditChunk>()
+  const inputs: ChunkInput[] = group.read.map(({ chunk, code }) => {
+    for (const held of chunk.modules) if (!holderOf.has(held.source)) holderOf.set(held.source, chunk)
+    return chunkInput(chunk, code, chunks)
+  })
+  const chains = new Map<string, ChainStep[]>()
+  const chainOf = (id: string): ChainStep[] => {
+    const holder = holderOf.get(id)
+    if (!holder) return []
+    let chain = chains.get(holder.id)
+    if (!chain) chains.set(holder.id, (chain = chunkChain(holder, chunks)))
+    return chain
+  }
+  const output = { key: `${group.folder}|${format}`, group: group.folder, realm: 'default', dir: group.folder, format }
+  return mapOutput({ chunks: inputs, output, index, chainOf, keepChunks: false }).map
+}
+
+/** A chunk as the plugin's chunk map takes it from the bundler, rebuilt from the bytes. */
+function chunkInput(chunk: AuditChunk, code: string, chunks: ReadonlyMap<string, AuditChunk>): ChunkInput {
+  const modules: Record<string, { renderedLength: number }> = {}
+  for (const held of chunk.modules) modules[held.source] = { renderedLength: Math.max(1, held.segments) }
+  const fileOf = (edge: AuditChunk['imports'][number]) =>
+    edge.target ? (chunks.get(edge.target)?.file ?? edge.specifier) : edge.specifier
+  return {
+    fileName: chunk.file,
+    isEntry: chunk.kind === 'entry',
+    isDynamicEntry: chunk.kind === 'dynamic-entry',
+    facadeModuleId: chunk.kind === 'shim' ? (standsFor(chunk, chunks)?.source ?? null) : null,
+    moduleIds: chunk.modules.map((held) => held.source),
+    modules,
+    code,
+    imports: chunk.imports.filter((edge) => edge.kind !== 'dynamic').map(fileOf),
+    dynamicImports: chunk.imports.filter((edge) => edge.kind === 'dynamic').map(fileOf),
+  }
+}
+
+/** The module a shim stands for: the one of its target named like it, or its target's only module. */
+function standsFor(
+  shim: AuditChunk,
+  chunks: ReadonlyMap<string, AuditChunk>,
+): AuditChunk['modules'][number] | undefined {
+  const held = shimTargets(shim, chunks).flatMap((target) => target.modules)
+  const named = held.filter((module) => stemOf(module.source) === stemOf(shim.file))
+  if (named.length === 1) return named[0]
+  return held.length === 1 ? held[0] : undefined
+}
+
+function unitsOf(maps: readonly OutputMap[], chunks: ReadonlyMap<string, AuditChunk>): Map<string, AuditUnit> {
+  const units = new Map<string, AuditUnit>()
+  for (const map of maps) {
+    const chunkOf = (file: string) => chunks.get(`${map.dir}/${file}`) as AuditChunk
+    for (const tracked of map.modules.values()) {
+      let unit = units.get(tracked.key)
+      if (!unit) {
+        unit = {
+          key: tracked.key,
+          scope: tracked.scope,
+          display: tracked.display,
+          copies: [],
+          shims: [],
+          importerCount: 0,
+        }
+        units.set(tracked.key, unit)
+      }
+      for (const copy of tracked.copies)
+        unit.copies.push({ output: map.dir, chunks: copy.chunks.map(chunkOf), identity: copy.identity })
+      for (const facade of tracked.facades) unit.shims.push(chunkOf(facade))
+    }
+  }
+  for (const unit of units.values()) {
+    const importers = new Set<string>()
+    for (const chunk of [...unit.copies.flatMap((copy) => copy.chunks), ...unit.shims]) {
+      for (const edge of chunk.importers) if (edge.target) importers.add(edge.target)
+    }
+    unit.importerCount = importers.size
+  }
+  return units
+}
+
+/** How many copies of a unit the verdicts count: the most any finding names, else what was found. */
+export function copiesOf(result: AuditResult, key: string): number {
+  const findings = result.findings.filter((finding) => finding.key === key)
+  if (findings.length > 0) return Math.max(...findings.map((finding) => finding.copies.length))
+  return Math.min(1, result.units.get(key)?.copies.length ?? 0)
+}
+
+/** 1 with an error-severity finding; 2 when unattributed chunks leave "none" unproven; else 0. */
+export function auditExitCode(result: AuditResult): 0 | 1 | 2 {
+  if (result.findings.some((finding) => finding.severity === 'error')) return 1
+  return result.unattributed.length > 0 ? 2 : 0
+}

@@ -43,6 +43,7 @@ async function loadPlugin() {
       // an older build without the option
     }
   }
+  Object.assign(options, job.options)
   return () => [singletonGuard(options)]
 }
 

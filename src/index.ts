@@ -9,8 +9,10 @@ import { EnvironmentProgress, viteHostPlugin } from './plugin/hosts/vite-host.ts
 import { Ledger } from './plugin/ledger.ts'
 import { markerPlugin } from './plugin/marker.ts'
 import { promotePlugin } from './plugin/promote.ts'
+import { runtimeGuardPlugins } from './runtime/plugin.ts'
 
-export type { Options, PromoteOptions, Pattern, DuplicateMode, CrossMode } from './options.ts'
+export type { Options, PromoteOptions, Pattern, DuplicateMode, CrossMode, RuntimeGuardMode } from './options.ts'
+export type { RuntimeGuardEvent, RuntimeEvaluation, Registry, RegistryListing } from './runtime/registry.ts'
 export type { Cause, ChainStep, Finding, FindingCopy, Promotion, PromotionReason } from './core/types.ts'
 export type { SingletonReport, ReportOutput, ReportChunk, ReportSingleton } from './core/report.ts'
 export type { SingletonGuardPlugin } from './plugin/hosts/public-plugin.ts'
@@ -38,6 +40,7 @@ export function singletonGuard(options: Options = {}): SingletonGuardPlugin[] {
     ...devServerPlugins(resolved.singletons, resolved.root, index),
   ]
   if (resolved.promote) plugins.push(promotePlugin(resolved.root, resolved.promote, index, ledger))
+  if (resolved.runtimeGuard) plugins.push(...runtimeGuardPlugins(resolved.runtimeGuard, resolved, index))
   return plugins
 }
 

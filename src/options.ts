@@ -5,8 +5,11 @@ import { CODES, describeValue, optionError, PREFIX, unknownOptionError } from '.
 import { PatternError, SingletonMatcher } from './core/patterns.ts'
 import type { CrossMode, DuplicateMode, Pattern } from './core/types.ts'
 import type { PromoteResolved } from './plugin/promote.ts'
+import { handlerSource } from './runtime/handler-source.ts'
+import type { RuntimeGuardHandler } from './runtime/registry.ts'
 
 export type { CrossMode, DuplicateMode, Pattern }
+export type RuntimeGuardMode = false | 'warn' | 'throw' | RuntimeGuardHandler
 
 export interface PromoteOptions {
   /**
@@ -80,6 +83,15 @@ export interface Options {
    * @default false
    */
   report?: boolean | string
+  /**
+   * Make each declared singleton register itself when it is evaluated, so a second evaluation in
+   * one process is caught where it happens: `'warn'` prints once per module on `console.error`,
+   * `'throw'` stops the second copy before its top level runs, a function receives the event.
+   * The function runs in the built program: its source is copied there, so it must be
+   * self-contained (no variables from the config file).
+   * @default false
+   */
+  runtimeGuard?: RuntimeGuardMode
 }
 
 interface OptionsResolved {
@@ -92,11 +104,21 @@ interface OptionsResolved {
   builds: CrossMode
   promote: PromoteResolved | false
   report: string | false
+  runtimeGuard: RuntimeGuardMode
 }
 
 const DEFAULT_REPORT_NAME = 'singleton-report.json'
 
-const KNOWN_OPTIONS = ['singletons', 'root', 'onDuplicate', 'formats', 'builds', 'promote', 'report'] as const
+const KNOWN_OPTIONS = [
+  'singletons',
+  'root',
+  'onDuplicate',
+  'formats',
+  'builds',
+  'promote',
+  'report',
+  'runtimeGuard',
+] as const
 const KNOWN_PROMOTE_OPTIONS = ['include', 'exclude', 'singletons', 'boundaries', 'base'] as const
 
 /** A mistake in the options the user wrote: printed without a stack trace. */
@@ -124,6 +146,7 @@ export function resolveOptions(options: unknown = {}): OptionsResolved {
     builds: oneOf(input.builds, 'builds', ['error', 'warn', 'ignore'], 'error'),
     promote: resolvePromote(input.promote, root),
     report: resolveReport(input.report),
+    runtimeGuard: resolveRuntimeGuard(input.runtimeGuard),
   }
 }
 
@@ -245,4 +268,17 @@ function resolveReport(value: unknown): string | false {
       value,
     ),
   )
+}
+
+function resolveRuntimeGuard(value: unknown): RuntimeGuardMode {
+  if (value === undefined || value === false) return false
+  if (value === 'warn' || value === 'throw') return value
+  if (typeof value === 'function' && handlerSource(value as RuntimeGuardHandler) !== undefined) {
+    return value as RuntimeGuardHandler
+  }
+  const accepted =
+    typeof value === 'function'
+      ? 'a function whose source can be copied into the output (an arrow, a function expression or a method; not a bound, native or class function)'
+      : "false, 'warn', 'throw', or a function (event) => void"
+  throw new OptionsError(optionError('runtimeGuard', accepted, value))
 }

@@ -205,4 +205,19 @@ export default defineConfig({ entry: ['src/a.ts', 'src/b.ts'], format: ['esm', '
     expect(failing.exitCode).not.toBe(0)
     expect(failing.output).toContain('SINGLETON_DUPLICATED_ACROSS_OUTPUTS')
   })
+
+  it('still calls esm and cjs one build when tsdown also emits declarations (dts: true)', async () => {
+    const dir = writeFixture('tsdown-formats-dts', {
+      ...tsProject,
+      'tsdown.config.ts': `import { defineConfig } from 'tsdown'
+${importPlugin}
+export default defineConfig({ entry: ['src/a.ts', 'src/b.ts'], format: ['esm', 'cjs'], dts: true, plugins: [singletonGuard({ singletons: 'src/state.ts' })] })
+`,
+    })
+    const result = await runTsdown(dir)
+    expect(result.output).not.toContain('SINGLETON_DUPLICATED_ACROSS_BUILDS')
+    expect(result.output).toContain('SINGLETON_DUPLICATED_ACROSS_OUTPUTS')
+    expect(result.exitCode).toBe(0)
+    expect(await execute(dir, probe('./dist/a.mjs', './dist/b.cjs'))).toEqual({ realms: 2, seen: false })
+  })
 })

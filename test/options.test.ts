@@ -16,6 +16,7 @@ describe('resolveOptions', () => {
       builds: 'error',
       promote: false,
       report: false,
+      runtimeGuard: false,
     })
     expect(resolveOptions({ report: true, promote: true }).report).toBe('singleton-report.json')
     expect(resolveOptions({ promote: true }).promote).toEqual({
@@ -55,7 +56,7 @@ describe('resolveOptions', () => {
     ],
     [
       { singleton: 'src/a.ts' },
-      'unknown option `singleton`. Known options: `singletons`, `root`, `onDuplicate`, `formats`, `builds`, `promote`, `report`.',
+      'unknown option `singleton`. Known options: `singletons`, `root`, `onDuplicate`, `formats`, `builds`, `promote`, `report`, `runtimeGuard`.',
     ],
   ])('rejects %j with a message naming the option and what it accepts', (options, message) => {
     expect(() => resolveOptions(options)).toThrowError(`[singleton-guard] ${message}`)

@@ -1,4 +1,4 @@
-import { displayPath } from './paths.ts'
+import { displayPath, isDeclarationFile } from './paths.ts'
 import type { SingletonIndex, Unit } from './singleton-index.ts'
 import type {
   ChainStep,
@@ -10,9 +10,6 @@ import type {
   OutputMap,
   TrackedModule,
 } from './types.ts'
-
-/** Type declarations (rolldown-plugin-dts, tsdown `dts`) are chunks that never run. */
-const DECLARATION_FILE = /\.d\.[cm]?ts$/
 
 /** rolldown's shared-chunk registry throws this text; it survives minification. */
 const SHARED_REGISTRY_MARK = 'was not registered before it was required'
@@ -57,7 +54,7 @@ interface UnitPlacements {
 /** Maps one output's chunks to the copies of every declared singleton they hold. */
 export function mapOutput(request: MapRequest): MappedOutput {
   const { index, output } = request
-  const chunks = request.chunks.filter((chunk) => !DECLARATION_FILE.test(chunk.fileName))
+  const chunks = request.chunks.filter((chunk) => !isDeclarationFile(chunk.fileName))
   const matchedLabels = new Set<string>()
   const units = new Map<string, UnitPlacements>()
   const place = (unit: Unit, chunk: ChunkInput, identity: ModuleIdentity, builtFrom: string | undefined) => {

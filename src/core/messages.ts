@@ -25,6 +25,8 @@ export const CODES = {
   SINGLETON_SERVED_TWICE: 'SINGLETON_SERVED_TWICE',
   SINGLETON_PROMOTE_MIGRATION: 'SINGLETON_PROMOTE_MIGRATION',
   SINGLETON_COPIES_SHARE_STATE: 'SINGLETON_COPIES_SHARE_STATE',
+  /** Printed or thrown by the built program itself (`runtimeGuard`); its text lives in runtime/registry.ts. */
+  SINGLETON_DUPLICATED_AT_RUNTIME: 'SINGLETON_DUPLICATED_AT_RUNTIME',
 } as const
 
 export const CAUSE_TITLES: Record<Cause, string> = {

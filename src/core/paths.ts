@@ -1,6 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 
+/** Type declarations (rolldown-plugin-dts, tsdown `dts`): chunks that never run. */
+export function isDeclarationFile(fileName: string): boolean {
+  return /\.d\.[cm]?ts$/.test(fileName)
+}
+
 /** Ids that name no file: rolldown's and Vite's virtual modules. */
 export function isVirtualId(id: string): boolean {
   return id.includes('\0')

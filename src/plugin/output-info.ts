@@ -1,14 +1,19 @@
 import path from 'node:path'
 import type { NormalizedOutputOptions, OutputBundle, OutputChunk } from 'rolldown'
 import { outputDirLabel } from '../core/chunk-map.ts'
+import { isDeclarationFile } from '../core/paths.ts'
 import type { OutputInfo } from '../core/types.ts'
 import { environmentOf, realmOf as realmOfEnvironment } from './hosts/vite-environment.ts'
 
-/** The module ids of the user's entries in a bundle, sorted. */
+/**
+ * The module ids of the user's entries in a bundle, sorted. Declaration chunks are left out: tsdown
+ * emits them in one format only, and they must not make esm and cjs of one config look like two builds.
+ */
 export function entryIdsOf(bundle: OutputBundle): string[] {
   const ids: string[] = []
   for (const item of Object.values(bundle)) {
-    if (item.type === 'chunk' && item.isEntry && item.facadeModuleId !== null) ids.push(item.facadeModuleId)
+    if (item.type !== 'chunk' || !item.isEntry || item.facadeModuleId === null) continue
+    if (!isDeclarationFile(item.fileName)) ids.push(item.facadeModuleId)
   }
   return ids.sort()
 }

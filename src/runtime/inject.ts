@@ -1,0 +1,80 @@
+import { insertionMap, type SourceMapV3 } from './insertion-map.ts'
+import { createRegistry, REGISTRY_KEY, REGISTRY_VERSION } from './registry.ts'
+
+/** What a guarded module registers: its stable key, its package's version, and what to do on a copy. */
+export interface Registration {
+  module: string
+  version: string | undefined
+  /** `'warn'`, `'throw'`, or the source of a handler function (an expression). */
+  onDuplicate: 'warn' | 'throw' | { source: string }
+}
+
+/**
+ * Present in every registration, as injected or as a bundler or minifier reprinted it (a library
+ * built with the guard, bundled again): a module that already carries one is left alone.
+ */
+const INJECTED_SIGNATURE = /\.register\(\s*\{\s*v\s*:\s*\d+\s*,\s*module\s*:/
+
+const REGISTRY_SOURCE = createRegistry.toString()
+
+/**
+ * The statement put at the top of a guarded module: it installs the registry when it is the first
+ * guarded module to run in this global, then registers. Only `globalThis` is used, so the same
+ * text works in ESM and CJS outputs, in Node and in browsers; `new Error` captures the file.
+ */
+export function registrationStatement(registration: Registration): string {
+  const { onDuplicate } = registration
+  const handler = typeof onDuplicate === 'string' ? JSON.stringify(onDuplicate) : `(${onDuplicate.source})`
+  const version = registration.version === undefined ? '' : `,version:${JSON.stringify(registration.version)}`
+  const record = `{v:${REGISTRY_VERSION},module:${JSON.stringify(registration.module)}${version},error:new Error,onDuplicate:${handler}}`
+  return `;(function(g,k){var r=g[k];(r&&typeof r.register=="function"?r:g[k]=(${REGISTRY_SOURCE})()).register(${record})})(globalThis,Symbol.for(${JSON.stringify(REGISTRY_KEY)}));\n`
+}
+
+export function isAlreadyGuarded(code: string): boolean {
+  return code.includes('.register(') && INJECTED_SIGNATURE.test(code)
+}
+
+/**
+ * Where the registration goes: after a hashbang and the directive prologue ('use strict',
+ * 'use client'), so both keep their meaning; before everything else, so a copy can be stopped
+ * before its own top level runs.
+ */
+export function insertionPoint(code: string): number {
+  let index = code.startsWith('#!') ? code.indexOf('\n') + 1 || code.length : 0
+  let point = index
+  while (index < code.length) {
+    const char = code[index] as string
+    if (/\s/.test(char)) {
+      index++
+    } else if (code.startsWith('//', index)) {
+      const end = code.indexOf('\n', index)
+      index = end === -1 ? code.length : end + 1
+    } else if (code.startsWith('/*', index)) {
+      const end = code.indexOf('*/', index + 2)
+      if (end === -1) return point
+      index = end + 2
+    } else {
+      // A directive ends its statement: `'use strict' + x` is an expression, not a directive.
+      const directive = /^(['"])use [\w -]+\1[ \t]*(?:;|(?=\r?\n|$|\/[/*]))/.exec(code.slice(index, index + 60))
+      if (!directive) return point
+      index += directive[0].length
+      point = index
+    }
+  }
+  return point
+}
+
+export interface Injected {
+  code: string
+  map: SourceMapV3
+}
+
+export function injectRegistration(code: string, id: string, registration: Registration): Injected {
+  const point = insertionPoint(code)
+  const statement = registrationStatement(registration)
+  const inserted = point > 0 && code[point - 1] !== '\n' ? `\n${statement}` : statement
+  return {
+    code: code.slice(0, point) + inserted + code.slice(point),
+    map: insertionMap(code, point, inserted, id),
+  }
+}

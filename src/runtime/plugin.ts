@@ -1,0 +1,76 @@
+import type { Plugin } from 'rolldown'
+import type { IdentityResolver } from '../core/identity.ts'
+import { hasSingletonMarker } from '../core/marker.ts'
+import { PLUGIN_NAME } from '../core/messages.ts'
+import type { SingletonMatcher } from '../core/patterns.ts'
+import type { Pattern } from '../core/types.ts'
+import type { RuntimeGuardMode } from '../options.ts'
+import { handlerSource } from './handler-source.ts'
+import { singletonIdFilter } from './id-filter.ts'
+import { injectRegistration, isAlreadyGuarded, type Injected, type Registration } from './inject.ts'
+import { moduleKey } from './module-key.ts'
+
+interface RuntimeGuardContext {
+  root: string
+  matcher: SingletonMatcher
+  resolver: IdentityResolver
+  /** Ids the build-time marker hook saw declared (it reads the source before other plugins). */
+  markedIds?: ReadonlySet<string>
+}
+
+/**
+ * The runtime guard: each declared singleton registers itself in a process-wide registry when it
+ * is evaluated. Two transform hooks, each behind a native filter, so no other module pays: one for
+ * the `singletons` patterns (ids), one for the `// @singleton` marker (code).
+ */
+export function runtimeGuardPlugins(
+  mode: Exclude<RuntimeGuardMode, false>,
+  options: { singletons: readonly Pattern[]; root: string },
+  context: RuntimeGuardContext,
+): Plugin[] {
+  const onDuplicate: Registration['onDuplicate'] =
+    typeof mode === 'function' ? { source: handlerSource(mode) as string } : mode
+  const { resolver, matcher, root } = context
+
+  function inject(code: string, id: string): Injected | null {
+    const identity = resolver.identify(id)
+    if (!identity) return null
+    return injectRegistration(code, id, { ...moduleKey(identity, root), onDuplicate })
+  }
+
+  const declared = (id: string): boolean => {
+    const location = resolver.locate(id)
+    if (location && matcher.match(location).length > 0) return true
+    const identity = resolver.identify(id)
+    return identity !== null && matcher.match(identity).length > 0
+  }
+
+  const plugins: Plugin[] = [
+    {
+      name: `${PLUGIN_NAME}:runtime-marker`,
+      transform: {
+        order: 'post',
+        filter: { code: '@singleton' },
+        handler(code, id) {
+          if (isAlreadyGuarded(code)) return null
+          if (!context.markedIds?.has(id) && !hasSingletonMarker(code)) return null
+          return inject(code, id)
+        },
+      },
+    },
+  ]
+  if (options.singletons.length > 0) {
+    plugins.unshift({
+      name: `${PLUGIN_NAME}:runtime`,
+      transform: {
+        order: 'post',
+        filter: { id: singletonIdFilter(options.singletons, options.root) },
+        handler(code, id) {
+          if (isAlreadyGuarded(code) || !declared(id)) return null
+          return inject(code, id)
+        },
+      },
+    })
+  }
+  return plugins
+}

@@ -5,6 +5,9 @@ const config: UserConfig = defineConfig({
   platform: 'node',
   format: 'esm',
   dts: true,
+  // The bundlers are optional peers: a bare `import 'rolldown'` left in the declarations (from
+  // type-only imports) would make them look required. No external import of ours has side effects.
+  inputOptions: { treeshake: { moduleSideEffects: (_id: string, external: boolean) => !external } },
 })
 
 export default config

@@ -1,4 +1,5 @@
-// What each example must show; read by `npm run demo` and by test/examples.test.ts.
+// What each example must show (and must not); read by `npm run demo` and by test/examples.test.ts.
+// `command` is the example's own build command, run with this repository's installed bin (default: tsdown).
 export const examples = [
   {
     name: 'incident',
@@ -21,5 +22,27 @@ export const examples = [
     story: 'a tsdown array config whose two builds each bundle the session registry',
     exitCode: 1,
     shows: ['SINGLETON_DUPLICATED_ACROSS_BUILDS: src/sessions.ts has a copy in each of 2 separate builds'],
+  },
+  {
+    name: 'vite-app',
+    story: 'Vite client + SSR sharing one plugin instance: a store on both sides, and one real duplicate',
+    command: ['vite', 'build'],
+    exitCode: 1,
+    shows: [
+      'SINGLETON_DUPLICATED: the package shared-state is evaluated 2 times in one output (dist/client, es)',
+      'cause: same package, two installs',
+    ],
+    absent: ['SINGLETON_DUPLICATED_ACROSS_BUILDS', 'SINGLETON_PATTERN_UNMATCHED', '    at '],
+  },
+  {
+    name: 'rollup-lib',
+    story: 'a library built with Rollup 4: promote gives the lazy runtime and the registry stable names',
+    command: ['rollup', '-c'],
+    exitCode: 0,
+    shows: [
+      'SINGLETON_PROMOTED: 2 modules promoted to stable entries',
+      '"runtime/run": "src/runtime/run.js", // runtime boundary',
+    ],
+    run: { file: 'run.mjs', prints: 'greeter: registered before the runtime loaded' },
   },
 ]

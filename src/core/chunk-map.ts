@@ -22,6 +22,11 @@ interface MapRequest {
   chainOf: (id: string) => ChainStep[]
   /** Keep each chunk's rendered module list (the report needs it; nothing else does). */
   keepChunks: boolean
+  /**
+   * Whether a module id with a query evaluates its file's code in this output: not when a loader
+   * made it data (`?raw`, `?url`) or a worker's wrapper (`?worker`). Every id does when omitted.
+   */
+  evaluates?: (identity: ModuleIdentity) => boolean
 }
 
 interface MappedOutput {
@@ -53,6 +58,7 @@ export function mapOutput(request: MapRequest): MappedOutput {
   const matchedLabels = new Set<string>()
   const units = new Map<string, UnitPlacements>()
   const place = (unit: Unit, chunk: ChunkInput, identity: ModuleIdentity, builtFrom: string | undefined) => {
+    if (identity.query !== '' && request.evaluates?.(identity) === false) return
     let entry = units.get(unit.key)
     if (!entry) units.set(unit.key, (entry = { unit, byCopy: new Map(), facades: [] }))
     if (chunk.facadeModuleId === identity.id && isFacadeChunk(chunk)) {

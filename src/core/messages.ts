@@ -21,6 +21,8 @@ export const CODES = {
   SINGLETON_PACKAGE_METADATA: 'SINGLETON_PACKAGE_METADATA',
   SINGLETON_BUILDS_INCOMPLETE: 'SINGLETON_BUILDS_INCOMPLETE',
   SINGLETON_REPORT_NAME_TAKEN: 'SINGLETON_REPORT_NAME_TAKEN',
+  SINGLETON_PROMOTE_INCOMPLETE: 'SINGLETON_PROMOTE_INCOMPLETE',
+  SINGLETON_SERVED_TWICE: 'SINGLETON_SERVED_TWICE',
   SINGLETON_PROMOTE_MIGRATION: 'SINGLETON_PROMOTE_MIGRATION',
   SINGLETON_COPIES_SHARE_STATE: 'SINGLETON_COPIES_SHARE_STATE',
   /** Printed or thrown by the built program itself (`runtimeGuard`); its text lives in runtime/registry.ts. */
@@ -122,6 +124,29 @@ export function promotedEntryMap(promotions: readonly { name: string; module: st
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((p) => `    ${`${JSON.stringify(p.name)}:`.padEnd(width + 1)} ${JSON.stringify(p.module)}, // ${p.reason}`)
   return `${CODES.SINGLETON_PROMOTED}: ${promotions.length} module${promotions.length === 1 ? '' : 's'} promoted to stable entries. The same map, written by hand, would be:\n  entry: {\n${lines.join('\n')}\n  },`
+}
+
+/** Said where promote planned a stable name the host did not give (see plugin/hosts/promote-host.ts). */
+export function promoteIncomplete(
+  missed: readonly { module: string; reason: string }[],
+  host: string,
+  why: string | undefined,
+): string {
+  const list = missed.map((m) => `${m.module} (${m.reason})`).join(', ')
+  const count = missed.length === 1 ? '1 module' : `${missed.length} modules`
+  return `${CODES.SINGLETON_PROMOTE_INCOMPLETE}: ${count} could not be promoted to a stable file name under ${host}: ${list}. Reason: ${why ?? 'the bundler did not put it in a chunk of its own'}. It keeps a hashed name, so a rebuild under a running process can load a second copy.`
+}
+
+/** Rollup's object form of `manualChunks` cannot be extended with the promoted singletons. */
+export const MANUAL_CHUNKS_OBJECT = 'output.manualChunks is an object; write it as a function so promote can extend it'
+
+/** Vite's dev server serves one singleton under several ids in one environment (plugin/hosts/dev-server.ts). */
+export function servedTwice(module: string, environment: string, ids: readonly string[]): string {
+  return [
+    `${PREFIX} ${CODES.SINGLETON_SERVED_TWICE}: ${module} is served under ${ids.length} ids in the ${environment} environment; the page evaluates it once per id.`,
+    ...ids.map((id, index) => `  id ${index + 1}: ${id}`),
+    '  fix: serve it under one id. A pre-bundled copy (node_modules/.vite/deps) beside the file itself: add the package to `optimizeDeps.include` so every importer gets the pre-bundled one, or to `optimizeDeps.exclude` so none does; two installs or links of one package: `resolve.dedupe`; a query twin: import it under one spelling.',
+  ].join('\n')
 }
 
 /** One line comparing the user's hand-kept entry list with what promote does (the report holds every name). */

@@ -17,6 +17,9 @@ import { buildReport } from '../core/report.ts'
 import type { SingletonIndex } from '../core/singleton-index.ts'
 import type { Finding } from '../core/types.ts'
 import { compareFindings, judgeAcross, judgeWithin, sharingState, type Modes } from '../core/verdicts.ts'
+import { evaluatesFile } from './hosts/loader-queries.ts'
+import { reportNameIn } from './hosts/vite-environment.ts'
+import type { EnvironmentProgress } from './hosts/vite-host.ts'
 import type { Ledger } from './ledger.ts'
 import { chunksOf, entryIdsOf, outputInfoOf, realmOf } from './output-info.ts'
 import { sharedStateOfCopies } from './shared-state-check.ts'
@@ -26,7 +29,12 @@ interface CheckSettings extends Modes {
 }
 
 /** Maps each output to the chunks that hold every singleton, judges it, and reports. */
-export function checkPlugin(settings: CheckSettings, index: SingletonIndex, ledger: Ledger): Plugin {
+export function checkPlugin(
+  settings: CheckSettings,
+  index: SingletonIndex,
+  ledger: Ledger,
+  environments: EnvironmentProgress,
+): Plugin {
   const { root } = settings
   return {
     name: `${PLUGIN_NAME}:check`,
@@ -48,7 +56,7 @@ export function checkPlugin(settings: CheckSettings, index: SingletonIndex, ledg
       order: 'post',
       handler(outputOptions, bundle) {
         const entryIds = entryIdsOf(bundle)
-        const output = outputInfoOf(outputOptions, entryIds, realmOf(this), root)
+        const output = outputInfoOf(outputOptions, entryIds, realmOf(this, entryIds), root)
         const entries = new Set(entryIds)
         const display = (id: string) => displayId(id, root, index.resolver)
         const mapped = mapOutput({
@@ -56,6 +64,7 @@ export function checkPlugin(settings: CheckSettings, index: SingletonIndex, ledg
           output,
           index,
           chainOf: (id) => importChain((moduleId) => this.getModuleInfo(moduleId), id, entries, display),
+          evaluates: (identity) => evaluatesFile(identity, this.getModuleInfo(identity.id)?.code),
           keepChunks: settings.report !== false,
         })
         const phase = ledger.record(mapped.map, mapped.matchedLabels)
@@ -74,8 +83,9 @@ export function checkPlugin(settings: CheckSettings, index: SingletonIndex, ledg
           .sort(compareFindings)
 
         if (settings.report !== false) {
-          if (settings.report in bundle)
-            this.error(new UserError(CODES.SINGLETON_REPORT_NAME_TAKEN, reportNameTaken(settings.report)))
+          const reportName = reportNameIn(this, settings.report, entryIds)
+          if (reportName in bundle)
+            this.error(new UserError(CODES.SINGLETON_REPORT_NAME_TAKEN, reportNameTaken(reportName)))
           const report = buildReport({
             output: mapped.map,
             chunks: mapped.chunks,
@@ -84,9 +94,9 @@ export function checkPlugin(settings: CheckSettings, index: SingletonIndex, ledg
             migration: ledger.migrationOf(output.key),
             root,
           })
-          this.emitFile({ type: 'asset', fileName: settings.report, source: `${JSON.stringify(report, null, 2)}\n` })
+          this.emitFile({ type: 'asset', fileName: reportName, source: `${JSON.stringify(report, null, 2)}\n` })
         }
-        warnAboutInputs(this, index, ledger, root)
+        warnAboutInputs(this, index, ledger, root, environments.closeAndWait(this))
         if (phase === 'all' && ledger.failedBuilds > 0) {
           this.warn({ code: CODES.SINGLETON_BUILDS_INCOMPLETE, message: incomplete(ledger) })
         }
@@ -101,13 +111,21 @@ function incomplete(ledger: Ledger): string {
 }
 
 /** Unreadable package metadata and patterns that matched nothing: each said once. */
-function warnAboutInputs(context: PluginContext, index: SingletonIndex, ledger: Ledger, root: string): void {
+function warnAboutInputs(
+  context: PluginContext,
+  index: SingletonIndex,
+  ledger: Ledger,
+  root: string,
+  otherEnvironmentsToBuild: boolean,
+): void {
   for (const problem of index.resolver.takeProblems()) {
     context.warn({
       code: CODES.SINGLETON_PACKAGE_METADATA,
       message: metadataWarning(problem, displayPath(problem.file, root)),
     })
   }
+  // Under Vite's app builder, a pattern may match in an environment that has not built yet.
+  if (otherEnvironmentsToBuild) return
   const unmatched = ledger.unmatched(index.matcher.patterns.map((pattern) => pattern.label))
   ledger.markWarned(unmatched)
   for (const label of unmatched) {

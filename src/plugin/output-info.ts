@@ -3,6 +3,7 @@ import type { NormalizedOutputOptions, OutputBundle, OutputChunk } from 'rolldow
 import { outputDirLabel } from '../core/chunk-map.ts'
 import { isDeclarationFile } from '../core/paths.ts'
 import type { OutputInfo } from '../core/types.ts'
+import { environmentOf, realmOf as realmOfEnvironment } from './hosts/vite-environment.ts'
 
 /**
  * The module ids of the user's entries in a bundle, sorted. Declaration chunks are left out: tsdown
@@ -21,10 +22,9 @@ export function chunksOf(bundle: OutputBundle): OutputChunk[] {
   return Object.values(bundle).filter((item): item is OutputChunk => item.type === 'chunk')
 }
 
-/** The realm a plugin context builds for: a Vite environment's name, or `default`. */
-export function realmOf(context: object): string {
-  const environment = (context as { environment?: { name?: unknown } }).environment
-  return typeof environment?.name === 'string' ? environment.name : 'default'
+/** The realm a plugin context builds for: a Vite environment's name (a worker bundle's own), or `default`. */
+export function realmOf(context: object, entryIds: readonly string[]): string {
+  return realmOfEnvironment(environmentOf(context), entryIds)
 }
 
 /**

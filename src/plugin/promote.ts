@@ -15,9 +15,17 @@ import { displayPath, isVirtualId, splitQuery, withoutExtension } from '../core/
 import type { SingletonIndex } from '../core/singleton-index.ts'
 import type { Pattern, Promotion, PromotionReason } from '../core/types.ts'
 import { stableEntryName, userEntries, type UserEntries, type UserEntry } from './entry-names.ts'
+import {
+  promotionHostOf,
+  singletonEvaluatedHere,
+  singletonsInSharedChunks,
+  warnUnpromotedSingletons,
+  type PromotionHost,
+} from './hosts/promote-host.ts'
+import { pinWithManualChunks, stableFileName } from './hosts/rollup-promote.ts'
 import { isBoundary, listedEntries } from './listed-entries.ts'
 import type { Ledger } from './ledger.ts'
-import { entryIdsOf, outputInfoOf, realmOf } from './output-info.ts'
+import { entryIdsOf, outputInfoOf } from './output-info.ts'
 
 /** `promote`, resolved: which boundaries to promote, what else, and where names start. */
 export interface PromoteResolved {
@@ -59,7 +67,7 @@ export function promotePlugin(root: string, promote: PromoteResolved, index: Sin
   return {
     name: `${PLUGIN_NAME}:promote`,
     options(input) {
-      return { ...input, plugins: [input.plugins, buildPromoter(settings)] }
+      return { ...input, plugins: [input.plugins, buildPromoter(settings, promotionHostOf(this))] }
     },
   }
 }
@@ -70,13 +78,14 @@ export function promotePlugin(root: string, promote: PromoteResolved, index: Sin
  * a boundary is already a chunk of its own and just gets a stable file name; a singleton is
  * pinned into a chunk of its own by a code-splitting group, under a stable file name too.
  */
-function buildPromoter(settings: PromoterSettings): Plugin {
+function buildPromoter(settings: PromoterSettings, host: PromotionHost): Plugin {
   let plan = new PromotionPlan()
   let entries: UserEntries = userEntries(undefined, settings.root)
   return {
     name: `${PLUGIN_NAME}:promote-build`,
     buildStart(input: NormalizedInputOptions) {
-      const cwd = (input as { cwd?: string }).cwd ?? process.cwd()
+      // Vite resolves the entries it was given against its root.
+      const cwd = host.root ?? (input as { cwd?: string }).cwd ?? process.cwd()
       entries = userEntries(input.input, cwd, settings.promote.base)
       plan = new PromotionPlan()
     },
@@ -84,8 +93,11 @@ function buildPromoter(settings: PromoterSettings): Plugin {
       if (!error) plan = planPromotions(this, settings, entries)
     },
     outputOptions(output) {
-      if (output.codeSplitting === false || output.inlineDynamicImports || output.preserveModules) return null
-      return withPromotedChunks(output, () => plan)
+      host.oneFilePerModuleOrNone = Boolean(
+        output.codeSplitting === false || output.inlineDynamicImports || output.preserveModules,
+      )
+      if (host.oneFilePerModuleOrNone) return null
+      return withPromotedChunks(output, () => plan, host)
     },
     generateBundle(outputOptions, bundle) {
       if (plan.clash !== undefined) this.error(new UserError(CODES.SINGLETON_PROMOTE_CLASH, plan.clash))
@@ -103,7 +115,10 @@ function buildPromoter(settings: PromoterSettings): Plugin {
       }
       // A boundary rolldown kept inside its importer's chunk has no file of its own: nothing to name.
       promotions.sort((a, b) => a.name.localeCompare(b.name))
-      const output = outputInfoOf(outputOptions, entryIdsOf(bundle), realmOf(this), settings.root)
+      const entryIds = entryIdsOf(bundle)
+      const shared = singletonsInSharedChunks(bundle, plan.singletonNames)
+      warnUnpromotedSingletons(this, plan.promotions, promotions, shared, host)
+      const output = outputInfoOf(outputOptions, entryIds, host.realm(entryIds), settings.root)
       settings.ledger.setPromotions(output.key, promotions)
       if (promotions.length > 0) this.info({ code: CODES.SINGLETON_PROMOTED, message: promotedEntryMap(promotions) })
 
@@ -235,8 +250,9 @@ function planPromotions(context: PluginContext, settings: PromoterSettings, entr
     const file = splitQuery(id).file
     const entry = entryOf(entries, file)
     if (entry && context.getModuleInfo(id)?.isEntry) entryIds.set(id, entry)
-    if (isSingletonId(index, id)) singletons.push(id)
-    else if (include && include(file)) included.push(id)
+    if (isSingletonId(index, id)) {
+      if (singletonEvaluatedHere(context, id, index)) singletons.push(id)
+    } else if (include && include(file)) included.push(id)
   }
   const reachesSingleton = new Set<string>(singletons)
   const pending = [...singletons]
@@ -287,19 +303,26 @@ function entryOf(entries: UserEntries, file: string): UserEntry | undefined {
  * each promoted singleton into a chunk of its own. Internal exports keep their own names, so a
  * rebuilt boundary still finds what it imports in a singleton file an older process has loaded.
  */
-function withPromotedChunks(output: OutputOptions, currentPlan: () => PromotionPlan): OutputOptions {
+function withPromotedChunks(
+  output: OutputOptions,
+  currentPlan: () => PromotionPlan,
+  host: PromotionHost,
+): OutputOptions {
   const chunkNames = output.chunkFileNames ?? '[name]-[hash].js'
-  const entryNames = output.entryFileNames ?? '[name].js'
   const pattern = (naming: typeof chunkNames, chunk: PreRenderedChunk) =>
     typeof naming === 'function' ? naming(chunk) : naming
+  const pinning =
+    host.bundler === 'rollup'
+      ? host.pinned(pinWithManualChunks(output, (id) => currentPlan().singletonNames.get(id)))
+      : pinSingletons(output, currentPlan)
   return {
     ...output,
-    ...pinSingletons(output, currentPlan),
+    ...pinning,
     minifyInternalExports: output.minifyInternalExports ?? false,
     chunkFileNames(chunk) {
       const name = currentPlan().nameOfChunk(chunk)
       if (name === undefined) return pattern(chunkNames, chunk)
-      return pattern(entryNames, { ...chunk, name }).replaceAll('[name]', name)
+      return stableFileName(output.entryFileNames, output.chunkFileNames, chunk, name)
     },
   }
 }

@@ -1,0 +1,2 @@
+/** Every plugin the host application registered, by name. */
+export const plugins = new Map()

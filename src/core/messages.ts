@@ -42,7 +42,7 @@ export const CAUSE_TITLES: Record<Cause, string> = {
 
 export const FIXES: Record<Cause, string> = {
   'same-file-two-ids':
-    'One file is loaded under two module ids. Let the bundler resolve symlinks (drop `resolve.symlinks: false` / preserveSymlinks), import it under one spelling, and make plugins that add a query (`?worker`, `?raw`) resolve to the plain id.',
+    'One file is loaded under two module ids. Let the bundler resolve symlinks (drop `resolve.symlinks: false` / preserveSymlinks), import it under one spelling, and make a plugin that adds a query to a module that still runs as code (`?v=2`, an instrumenting query) resolve to the plain id.',
   'same-package-two-installs':
     'Two installs of the package are bundled. Make one install satisfy every importer: align the version ranges and run `npm dedupe` (pnpm: `pnpm dedupe` or an `overrides` entry), or mark the package external so Node loads a single install at run time.',
   'source-and-build':

@@ -1,9 +1,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import picomatch from 'picomatch'
+import type Picomatch from 'picomatch'
+import { loadOnUse } from './load-on-use.ts'
 import { exportEntries, exportTargets, normaliseTarget, readManifest } from './manifest.ts'
 import { realpathOrNull, toPosix } from './paths.ts'
 import type { Declaration, DeclarationScope, ModuleIdentity, PackageInfo, Pattern } from './types.ts'
+
+// Only glob patterns need it.
+const picomatch = loadOnUse<typeof Picomatch>('picomatch')
 
 export const MARKER_LABEL = '// @singleton'
 
@@ -105,7 +109,7 @@ function compileGlob(label: string, glob: string, root: string): CompiledPattern
   const posixGlob = (relative ? glob.replace(/^\.\//, '') : path.resolve(root, glob)).split(path.sep).join('/')
   let test: (file: string) => boolean
   try {
-    test = picomatch(posixGlob, { strictBrackets: true, dot: true, windows: false })
+    test = picomatch()(posixGlob, { strictBrackets: true, dot: true, windows: false })
   } catch (error) {
     throw new PatternError(`${label} is not a valid glob: ${(error as Error).message}`)
   }

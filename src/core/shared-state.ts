@@ -1,4 +1,11 @@
-import { parseSync } from 'oxc-parser'
+import type * as OxcParser from 'oxc-parser'
+import { loadOnUse } from './load-on-use.ts'
+
+// Only a singleton that has copies is parsed.
+const oxcParser = loadOnUse<typeof OxcParser>('oxc-parser')
+function parseSync(...args: Parameters<typeof OxcParser.parseSync>): ReturnType<typeof OxcParser.parseSync> {
+  return oxcParser().parseSync(...args)
+}
 
 /**
  * Whether every copy of a module shares its state: true when the module keeps its state in a

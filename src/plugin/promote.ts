@@ -1,4 +1,5 @@
-import { createFilter } from '@rollup/pluginutils'
+import type * as PluginUtils from '@rollup/pluginutils'
+import { loadOnUse } from '../core/load-on-use.ts'
 import type {
   CodeSplittingGroup,
   ModuleInfo,
@@ -26,6 +27,8 @@ import { pinWithManualChunks, stableFileName } from './hosts/rollup-promote.ts'
 import { isBoundary, listedEntries } from './listed-entries.ts'
 import type { Ledger } from './ledger.ts'
 import { entryIdsOf, outputInfoOf } from './output-info.ts'
+
+const pluginUtils = loadOnUse<typeof PluginUtils>('@rollup/pluginutils')
 
 /** `promote`, resolved: which boundaries to promote, what else, and where names start. */
 export interface PromoteResolved {
@@ -55,7 +58,7 @@ interface PromoterSettings {
  */
 export function promotePlugin(root: string, promote: PromoteResolved, index: SingletonIndex, ledger: Ledger): Plugin {
   const filterOf = (patterns: PromoteResolved['include']) =>
-    patterns.length > 0 ? createFilter(patterns, null, { resolve: root }) : undefined
+    patterns.length > 0 ? pluginUtils().createFilter(patterns, null, { resolve: root }) : undefined
   const settings = {
     root,
     promote,

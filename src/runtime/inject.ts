@@ -1,4 +1,8 @@
-import MagicString, { type SourceMap } from 'magic-string'
+import type MagicStringClass from 'magic-string'
+import type { SourceMap } from 'magic-string'
+import { loadOnUse } from '../core/load-on-use.ts'
+
+const magicString = loadOnUse<{ default: typeof MagicStringClass }>('magic-string')
 import { createRegistry, REGISTRY_KEY, REGISTRY_VERSION } from './registry.ts'
 
 /** What a guarded module registers: its stable key, its package's version, and what to do on a copy. */
@@ -78,6 +82,7 @@ export function injectRegistration(code: string, id: string, registration: Regis
   const point = insertionPoint(code)
   const statement = registrationStatement(registration)
   const inserted = point > 0 && code[point - 1] !== '\n' ? `\n${statement}` : statement
+  const MagicString = magicString().default
   const edit = new MagicString(code)
   edit.appendLeft(point, inserted)
   return { code: edit.toString(), map: edit.generateMap({ hires: 'boundary', source: id, includeContent: true }) }

@@ -1,6 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { decodedMappings, TraceMap } from '@jridgewell/trace-mapping'
+import type * as TraceMapping from '@jridgewell/trace-mapping'
+import { loadOnUse } from '../../core/load-on-use.ts'
+
+// Only the dev server reads pre-bundled files' maps.
+const traceMapping = loadOnUse<typeof TraceMapping>('@jridgewell/trace-mapping')
 
 /**
  * The source files whose code a pre-bundled dependency file (`node_modules/.vite/deps/x.js`)
@@ -22,7 +26,8 @@ export class OptimizedDeps {
 }
 
 function readHeldSources(file: string): string[] {
-  let map: TraceMap
+  const { TraceMap, decodedMappings } = traceMapping()
+  let map: TraceMapping.TraceMap
   try {
     map = new TraceMap(fs.readFileSync(`${file}.map`, 'utf8'), file)
   } catch {

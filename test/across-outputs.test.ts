@@ -155,6 +155,9 @@ export default defineConfig([
     expect(result.exitCode).not.toBe(0)
     expect(result.output).toContain('SINGLETON_DUPLICATED_ACROSS_BUILDS')
     expect(result.output).toContain('src/state.ts has a copy in each of 2 separate builds')
+    // One prefix per message: tsdown names the plugin, the message starts with its code.
+    expect(result.output).toMatch(/\[plugin singleton-guard:check\]\n\w*Error: SINGLETON_DUPLICATED_ACROSS_BUILDS: /)
+    expect(result.output).not.toContain('[singleton-guard] SINGLETON_')
     // the declaration chunks of `dts: true` never run: no copy inside one output
     expect(result.output).not.toContain('SINGLETON_DUPLICATED:')
     // tsdown prints rolldown's wrapper stack; none of it comes from the plugin's own frames.

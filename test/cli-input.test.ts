@@ -24,6 +24,11 @@ describe('bad input: one line, exit code 2, no stack trace', () => {
     ['an unknown command', ['inspect', 'dist'], 'unknown command `inspect`'],
     ['audit without a folder', ['audit'], 'needs at least one folder'],
     ['diff with one folder', ['diff', 'dist'], 'compares exactly two folders'],
+    [
+      'an audit-only flag given to diff',
+      ['diff', 'dist', 'empty', '--module', 'src/state.js'],
+      '`--module` belongs to `audit`, not `diff`',
+    ],
     ['a missing folder', ['audit', 'no-such-dist'], 'folder not found: no-such-dist'],
     ['a folder inside another', ['audit', 'dist', 'dist/esm'], 'dist/esm is inside dist'],
     ['a file instead of a folder', ['audit', 'package.json'], 'not a folder: package.json'],

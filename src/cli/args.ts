@@ -88,5 +88,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   args.command = command
   if (command === 'audit' && args.dirs.length === 0) throw new InputError(TEXT.noFolders)
   if (command === 'diff' && args.dirs.length !== 2) throw new InputError(TEXT.diffNeedsTwo(args.dirs.length))
+  if (command === 'diff') {
+    const auditOnly = (['module', 'html'] as const).find((flag) => args[flag] !== undefined)
+    if (auditOnly) throw new InputError(TEXT.badFlag(`\`--${auditOnly}\` belongs to \`audit\`, not \`diff\``))
+  }
   return args
 }

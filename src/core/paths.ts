@@ -46,9 +46,8 @@ export function realpathOrNull(file: string): string | null {
   }
 }
 
-export function toPosix(file: string): string {
-  return file.split(path.sep).join('/')
-}
+export const toPosix: (file: string) => string =
+  path.sep === '/' ? (file) => file : (file) => file.split(path.sep).join('/')
 
 export function withoutExtension(file: string): string {
   return file.replace(/\.[^./\\]+$/, '')
@@ -73,12 +72,21 @@ export function displayPath(id: string, root: string): string {
   let relative = toPosix(path.relative(root, file))
   // A root reached through a symlink: real-path ids are shown relative to its real path.
   if (relative.startsWith('../')) {
-    const realRoot = realpathOrNull(root)
+    const realRoot = realRootOf(root)
     if (realRoot && realRoot !== root && !toPosix(path.relative(realRoot, file)).startsWith('../')) {
       relative = toPosix(path.relative(realRoot, file))
     }
   }
   return (relative === '' ? '.' : relative) + query
+}
+
+const realRoots = new Map<string, string | null>()
+
+/** The real path of a root folder, looked up once: printing a report asks for it per module. */
+function realRootOf(root: string): string | null {
+  let real = realRoots.get(root)
+  if (real === undefined) realRoots.set(root, (real = realpathOrNull(root)))
+  return real
 }
 
 /** The deepest folder holding every one of `dirs`. */

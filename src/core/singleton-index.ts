@@ -40,6 +40,11 @@ export class SingletonIndex {
   readonly #declarations = new Map<string, Declaration[]>()
   readonly #known = new Map<string, KnownSingleton>()
   readonly #baseNames = new Set<string>()
+  /**
+   * Only where file systems usually ignore letter case can one real file hide under an id of
+   * another spelling without a symlink; elsewhere the per-id base-name test is skipped.
+   */
+  readonly #caseInsensitive = process.platform === 'darwin' || process.platform === 'win32'
   readonly #packageSegments = new Set<string>()
   readonly #packageDirs = new Set<string>()
   /** Source file of a singleton's build -> the singleton's units. */
@@ -144,10 +149,14 @@ export class SingletonIndex {
     return found
   }
 
+  #sameBaseName(id: string): boolean {
+    return this.#caseInsensitive && this.#baseNames.has(baseNameOf(id))
+  }
+
   /** The cheap test: may `id` be a twin of a singleton met so far? */
   mayBeTwin(id: string): boolean {
     if (this.#known.size === 0) return false
-    if (this.#everyIdIsCandidate || this.#baseNames.has(baseNameOf(id))) return true
+    if (this.#everyIdIsCandidate || this.#sameBaseName(id)) return true
     for (const segment of this.#packageSegments) if (id.includes(segment)) return true
     for (const dir of this.#packageDirs) if (id.startsWith(dir)) return true
     return false
@@ -158,7 +167,7 @@ export class SingletonIndex {
    * id is its real path, so its key is read without a syscall and only a match pays for one.
    */
   twinOf(id: string): Twin | null {
-    if (!this.#everyIdIsCandidate && !this.#baseNames.has(baseNameOf(id))) {
+    if (!this.#everyIdIsCandidate && !this.#sameBaseName(id)) {
       const located = this.resolver.locate(id)
       if (!located || !this.#mayMatchKey(located)) return null
     }

@@ -1,14 +1,14 @@
 /// <reference lib="dom" />
 import fs from 'node:fs'
 import path from 'node:path'
-import { chromium } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
+import { hasChromium, launchChromium, NO_CHROMIUM } from './helpers/browser.ts'
 import { buildWithout, runCli } from './helpers/cli.ts'
 import { execute, projectRoot, statefulModule, writeFixture } from './helpers/fixture.ts'
 
 const resultsDir = path.join(projectRoot, 'test/.results')
 
-describe('--html: the topology page', () => {
+describe.skipIf(!hasChromium)(`--html: the topology page${hasChromium ? '' : `: ${NO_CHROMIUM}`}`, () => {
   it('draws every chunk by kind, static and dynamic edges, and highlights the copies', async () => {
     const dir = writeFixture('cli-html', {
       'package.json': JSON.stringify({ name: 'agent-service', type: 'module' }),
@@ -40,17 +40,7 @@ export async function reply(id) {
     // Self-contained: nothing is fetched.
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i)
 
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    })
+    const browser = await launchChromium()
     try {
       const tab = await browser.newPage({ viewport: { width: 1400, height: 800 } })
       const requests: string[] = []

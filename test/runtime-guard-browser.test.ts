@@ -2,21 +2,13 @@ import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { RegistryListing } from '../src/index.ts'
+import { hasChromium, launchChromium, NO_CHROMIUM } from './helpers/browser.ts'
 import { build } from './helpers/build.ts'
 import { statefulModule, writeFixture } from './helpers/fixture.ts'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const hasChromium = fs.existsSync(CHROMIUM)
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-]
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' }
 
 /** Serves `dir` on 127.0.0.1, as a static host would. */
@@ -41,7 +33,7 @@ afterAll(async () => {
 })
 
 describe.skipIf(!hasChromium)(
-  `runtime guard in a browser (headless Chromium${hasChromium ? '' : `: skipped, no Chromium at ${CHROMIUM}; install Debian's chromium package or set CHROMIUM_PATH`})`,
+  `runtime guard in a browser (headless Chromium${hasChromium ? '' : `: ${NO_CHROMIUM}`})`,
   () => {
     it('a page that loads two copies shows the report in the console; a Web Worker copy stays silent', async () => {
       const dir = writeFixture('runtime-browser', {
@@ -75,7 +67,7 @@ describe.skipIf(!hasChromium)(
 
       const server = await serve(dir)
       try {
-        browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS })
+        browser = await launchChromium()
         const page = await browser.newPage()
         const errors: string[] = []
         page.on('console', (message) => {
@@ -83,7 +75,13 @@ describe.skipIf(!hasChromium)(
         })
         page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`))
         await page.goto(`${server.origin}/index.html`)
-        await page.waitForFunction(() => (globalThis as { fromWorker?: unknown }).fromWorker !== undefined)
+        await page
+          .waitForFunction(() => (globalThis as { fromWorker?: unknown }).fromWorker !== undefined, undefined, {
+            timeout: 30_000,
+          })
+          .catch((error: unknown) => {
+            throw new Error(`the worker never answered; the page said: ${JSON.stringify(errors)}`, { cause: error })
+          })
         const state = await page.evaluate(() => ({
           loaded: (globalThis as { loaded?: number }).loaded,
           evaluations: (globalThis as Record<string, unknown>)['__evaluations'],

@@ -1,4 +1,5 @@
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
+import { launchChromium } from './browser.ts'
 import { createLogger, createServer, type InlineConfig, type Logger, type ViteDevServer } from 'vite'
 
 export interface DevServer {
@@ -55,17 +56,7 @@ let browser: Browser | undefined
 
 /** Debian's Chromium, headless: the page is the oracle for what the dev server serves. */
 export async function openPage<T>(url: string, read: string): Promise<T> {
-  browser ??= await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  })
+  browser ??= await launchChromium()
   const page = await browser.newPage()
   try {
     await page.goto(url)

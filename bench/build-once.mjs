@@ -50,19 +50,27 @@ async function loadPlugin() {
 // Time spent inside the plugin's own hooks, in this build: far less noisy than whole-build CPU
 // on a shared machine, though it leaves out rolldown's work to call the hooks.
 const hookTime = { ms: 0 }
+const TIMED = Symbol('timed')
 function timeHooks(plugins) {
   for (const plugin of plugins.flat()) {
     for (const [hook, value] of Object.entries(plugin)) {
       const handler = typeof value === 'function' ? value : value?.handler
-      if (hook === 'name' || typeof handler !== 'function') continue
-      const timed = function (...args) {
-        const start = performance.now()
-        try {
-          return handler.apply(this, args)
-        } finally {
-          hookTime.ms += performance.now() - start
-        }
-      }
+      if (hook === 'name' || typeof handler !== 'function' || handler[TIMED]) continue
+      const timed = Object.assign(
+        function (...args) {
+          const start = performance.now()
+          try {
+            const result = handler.apply(this, args)
+            // Sub-plugins a plugin adds from its options hook (promote's per-build promoter) are timed too.
+            if (hook === 'options' && result?.plugins)
+              result.plugins = timeHooks([result.plugins].flat(Infinity).filter(Boolean))
+            return result
+          } finally {
+            hookTime.ms += performance.now() - start
+          }
+        },
+        { [TIMED]: true },
+      )
       if (typeof value === 'function') plugin[hook] = timed
       else value.handler = timed
     }

@@ -118,8 +118,12 @@ export class SingletonIndex {
     this.#baseNames.add(baseNameOf(identity.file))
     this.#baseNames.add(baseNameOf(identity.realpath))
     const pkg = identity.package
-    // The project's own package holds every module of the build: its folder says nothing of twins.
-    if (pkg && !isInside(this.root, pkg.dir)) {
+    // A package pattern (`pkg`, `pkg/subpath`) declares the module in every install directly, so
+    // only modules declared otherwise (a glob, a RegExp, the marker) send the search for twins
+    // through their package's installs. The project's own package holds every module of the
+    // build: its folder says nothing of twins.
+    const declaredInEveryInstall = declarations.every((d) => d.scope === 'package' || d.key !== undefined)
+    if (pkg && !declaredInEveryInstall && !isInside(this.root, pkg.dir)) {
       this.#packageSegments.add(
         `${path.sep}node_modules${path.sep}${pkg.name.split(/[\\/]/).join(path.sep)}${path.sep}`,
       )

@@ -39,9 +39,17 @@ export function checkPlugin(
   return {
     name: `${PLUGIN_NAME}:check`,
     options(input) {
-      // Symlinked paths kept as ids: a copy can hide under any name, so every id is resolved.
-      if (input.resolve?.symlinks === false) index.resolveEveryId()
+      // Symlinked paths kept as ids (rolldown's `resolve.symlinks: false`, Rollup's
+      // `preserveSymlinks`): a copy can hide under any name, so every id is resolved.
+      const rollupPreserves = (input as { preserveSymlinks?: unknown }).preserveSymlinks === true
+      if (input.resolve?.symlinks === false || rollupPreserves) index.resolveEveryId()
       return null
+    },
+    // Vite resolves ids itself; its `resolve.preserveSymlinks` keeps symlinked paths as ids.
+    ...{
+      configResolved(config: { resolve?: { preserveSymlinks?: boolean } }) {
+        if (config.resolve?.preserveSymlinks) index.resolveEveryId()
+      },
     },
     buildEnd(error) {
       if (!error) return

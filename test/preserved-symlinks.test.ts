@@ -9,6 +9,7 @@ import { viteBuild } from './helpers/vite.ts'
  * hide under any name, and the check resolves every id to find it.
  */
 const project = () => lazyReaderProject('./alias/state.js', { 'src/alias': { symlink: '.' } })
+const projectWithFileLink = () => lazyReaderProject('./state-link.js', { 'src/state-link.js': { symlink: 'state.js' } })
 
 describe('hosts that keep symlinked paths as ids', () => {
   it("Rollup's preserveSymlinks", async () => {
@@ -31,15 +32,31 @@ describe('hosts that keep symlinked paths as ids', () => {
         return error as { pluginCode?: string; message: string }
       }
     }
-    // Rollup resolving symlinks (its default): one module, no alarm.
-    expect(await rollupWith({ preserveSymlinks: false, onDuplicate: 'error' })).toBeUndefined()
-    expect(await truthOf(dir)).toEqual({ realms: 1, seen: true })
-    // Kept as ids: two modules, caught.
+    // Rollup's default resolves a symlinked file but keeps a symlinked folder on the way to it
+    // in the id: even so, two modules. Caught.
+    const byDefault = await rollupWith({ preserveSymlinks: false, onDuplicate: 'error' })
+    expect(byDefault?.pluginCode).toBe('SINGLETON_DUPLICATED')
+    expect(await rollupWith({ preserveSymlinks: false, onDuplicate: 'warn' })).toBeUndefined()
+    expect(await truthOf(dir)).toEqual({ realms: 2, seen: false })
+    // preserveSymlinks keeps every symlinked path: caught too.
     const failed = await rollupWith({ preserveSymlinks: true, onDuplicate: 'error' })
     expect(failed?.pluginCode).toBe('SINGLETON_DUPLICATED')
     expect(failed?.message).toContain('a symlinked path to src/state.js')
     expect(await rollupWith({ preserveSymlinks: true, onDuplicate: 'warn' })).toBeUndefined()
     expect(await truthOf(dir)).toEqual({ realms: 2, seen: false })
+  })
+
+  it('Rollup resolving a symlinked file: one module, no alarm', async () => {
+    const dir = writeFixture('rollup-file-link', projectWithFileLink())
+    const { rollup } = await import('rollup')
+    const bundle = await rollup({
+      input: `${dir}/src/main.js`,
+      plugins: [singletonGuard({ root: dir, singletons: 'src/state.js' }) as never],
+      onLog() {},
+    })
+    await bundle.write({ dir: `${dir}/dist`, format: 'es' })
+    await bundle.close()
+    expect(await truthOf(dir)).toEqual({ realms: 1, seen: true })
   })
 
   it("Vite's resolve.preserveSymlinks", async () => {

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { sourcesOfBuiltFile } from './built-from.ts'
 import { displayModule, type IdentityResolver } from './identity.ts'
-import { baseNameOf, splitQuery } from './paths.ts'
+import { baseNameOf, realpathOrNull, splitQuery } from './paths.ts'
 import { MARKER_LABEL, type SingletonMatcher } from './patterns.ts'
 import type { Declaration, ModuleIdentity, UnitScope } from './types.ts'
 
@@ -53,6 +53,8 @@ export class SingletonIndex {
   readonly #workspaceDirs = new Set<string>()
   readonly #readBuilds = new Set<string>()
   #everyIdIsCandidate = false
+  #linkedFolders = false
+  readonly #folderIsLinked = new Map<string, boolean>()
 
   constructor(matcher: SingletonMatcher, resolver: IdentityResolver, markedIds: ReadonlySet<string>, root: string) {
     this.matcher = matcher
@@ -69,6 +71,26 @@ export class SingletonIndex {
     this.#everyIdIsCandidate = true
   }
 
+  /**
+   * A host that resolves a symlinked file but not a symlinked folder on the way to it (Rollup):
+   * ids in a linked folder are resolved to their real paths. Costs a syscall per folder.
+   */
+  resolveIdsInLinkedFolders(): void {
+    this.#linkedFolders = true
+  }
+
+  #mustResolve(id: string): boolean {
+    if (this.#everyIdIsCandidate) return true
+    if (!this.#linkedFolders) return false
+    const dir = path.dirname(splitQuery(id).file)
+    let linked = this.#folderIsLinked.get(dir)
+    if (linked === undefined) {
+      const real = realpathOrNull(dir)
+      this.#folderIsLinked.set(dir, (linked = real !== null && real !== dir))
+    }
+    return linked
+  }
+
   get knownCount(): number {
     return this.#known.size
   }
@@ -82,10 +104,11 @@ export class SingletonIndex {
     const marked = this.markedIds.has(id)
     let found = this.#declarations.get(id)
     if (found === undefined) {
-      if (!this.#everyIdIsCandidate && !this.matcher.mayDeclare(splitQuery(id).file)) {
+      const resolve = this.#mustResolve(id)
+      if (!resolve && !this.matcher.mayDeclare(splitQuery(id).file)) {
         return marked ? [MARKER] : NOT_DECLARED
       }
-      const identity = this.#everyIdIsCandidate ? this.resolver.identify(id) : this.resolver.locate(id)
+      const identity = resolve ? this.resolver.identify(id) : this.resolver.locate(id)
       found = identity ? this.matcher.match(identity) : NOT_DECLARED
       this.#declarations.set(id, found)
     }
@@ -160,7 +183,7 @@ export class SingletonIndex {
   /** The cheap test: may `id` be a twin of a singleton met so far? */
   mayBeTwin(id: string): boolean {
     if (this.#known.size === 0) return false
-    if (this.#everyIdIsCandidate || this.#sameBaseName(id)) return true
+    if (this.#mustResolve(id) || this.#sameBaseName(id)) return true
     for (const segment of this.#packageSegments) if (id.includes(segment)) return true
     for (const dir of this.#packageDirs) if (id.startsWith(dir)) return true
     return false
@@ -171,7 +194,7 @@ export class SingletonIndex {
    * id is its real path, so its key is read without a syscall and only a match pays for one.
    */
   twinOf(id: string): Twin | null {
-    if (!this.#everyIdIsCandidate && !this.#sameBaseName(id)) {
+    if (!this.#mustResolve(id) && !this.#sameBaseName(id)) {
       const located = this.resolver.locate(id)
       if (!located || !this.#mayMatchKey(located)) return null
     }
@@ -219,6 +242,7 @@ export class SingletonIndex {
     this.#builtSingletons.clear()
     this.#workspaceDirs.clear()
     this.#readBuilds.clear()
+    this.#folderIsLinked.clear()
     this.resolver.forget(file)
   }
 }

@@ -43,6 +43,8 @@ export function checkPlugin(
       // `preserveSymlinks`): a copy can hide under any name, so every id is resolved.
       const rollupPreserves = (input as { preserveSymlinks?: unknown }).preserveSymlinks === true
       if (input.resolve?.symlinks === false || rollupPreserves) index.resolveEveryId()
+      // Rollup resolves a symlinked file but keeps a symlinked folder on the way to it in the id.
+      else if (!('rolldownVersion' in this.meta)) index.resolveIdsInLinkedFolders()
       return null
     },
     // Vite resolves ids itself; its `resolve.preserveSymlinks` keeps symlinked paths as ids.

@@ -47,7 +47,13 @@ export class IdentityResolver {
     const installedName = installedNameOf(dir)
     const manifest = read.status === 'ok' ? read.manifest : undefined
     let found: PackageInfo | null
-    if (manifest && typeof manifest.name === 'string' && manifest.name !== '') {
+    // Inside an installed package, only its install folder starts a package: a subfolder's own
+    // named manifest (preact's `hooks/package.json`) is part of the package it ships in.
+    const insideInstall = !installedName && isInsideNodeModules(dir)
+    if (insideInstall) {
+      const parent = path.dirname(dir)
+      found = parent === dir ? null : this.packageOf(parent)
+    } else if (manifest && typeof manifest.name === 'string' && manifest.name !== '') {
       found = packageInfo(dir, manifest.name, manifest, 'manifest')
     } else if (installedName && read.status !== 'missing') {
       if (read.status === 'unreadable') this.#problem(manifestFile, read.reason)
@@ -59,6 +65,22 @@ export class IdentityResolver {
     }
     this.#packageOfDir.set(dir, found)
     return found
+  }
+
+  /**
+   * The name of the package installed in the install folder holding `file`
+   * (`node_modules/<folder>`), read from its manifest: an npm alias installs a package under
+   * another folder name. One manifest read per install folder.
+   */
+  installedPackageNameOf(file: string): string | undefined {
+    const at = file.lastIndexOf(`${path.sep}node_modules${path.sep}`)
+    if (at === -1) return undefined
+    const start = at + `${path.sep}node_modules${path.sep}`.length
+    const first = file.indexOf(path.sep, start)
+    if (first === -1) return undefined
+    const end = file[start] === '@' ? file.indexOf(path.sep, first + 1) : first
+    if (end === -1) return undefined
+    return this.packageOf(file.slice(0, end))?.name
   }
 
   /** Metadata problems met since the last call, each reported once per resolver. */
@@ -141,7 +163,10 @@ function packageInfo(
   manifest: Record<string, unknown> | undefined,
   nameFrom: PackageInfo['nameFrom'],
 ): PackageInfo {
-  const mainFields = [manifest?.main, manifest?.module].filter((field): field is string => typeof field === 'string')
+  // `browser` as a string replaces `main` for browser builds: the same module by another file.
+  const mainFields = [manifest?.main, manifest?.module, manifest?.browser].filter(
+    (field): field is string => typeof field === 'string',
+  )
   return {
     name,
     version: typeof manifest?.version === 'string' ? manifest.version : 'unknown',
@@ -181,4 +206,10 @@ export function displayModule(identity: ModuleIdentity, root: string, withVersio
 export function displayId(id: string, root: string, resolver: IdentityResolver): string {
   const location = resolver.locate(id)
   return location ? displayModule(location, root, true) : displayPath(id, root)
+}
+
+/** A folder below an install (`node_modules/<name>/...`), not an install folder itself. */
+function isInsideNodeModules(dir: string): boolean {
+  const at = Math.max(dir.lastIndexOf('/node_modules/'), dir.lastIndexOf('\\node_modules\\'))
+  return at !== -1 && dir.slice(at + '/node_modules/'.length).split(/[\\/]/).length > 1
 }

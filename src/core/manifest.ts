@@ -88,7 +88,7 @@ export function exportEntries(exportsField: unknown): [string, unknown][] {
 
 /** A target as a subpath of the package folder: `./dist/x.js` -> `dist/x.js`. */
 export function normaliseTarget(target: string): string {
-  return path.posix.normalize(target.replace(/\\/g, '/')).replace(/^\.\//, '')
+  return path.posix.normalize(target.replace(/\\/g, '/')).replace(/^\.\//, '').replace(/\/+$/, '')
 }
 
 /** Which export subpath loads a file of one package: built once per package, asked per file. */
@@ -147,3 +147,18 @@ export function indexExports(exportsField: unknown, mainFields: readonly string[
 }
 
 const PROBED_SUFFIXES = ['', '.js', '.mjs', '.cjs', '.json', '/index.js', '/index.mjs', '/index.cjs']
+
+/** Folders the root's npm aliases install `name` under (`"shared-state-v1": "npm:shared-state@1"`). */
+export function aliasFoldersOf(name: string, root: string): string[] {
+  const read = readManifest(path.join(root, 'package.json'))
+  if (read.status !== 'ok') return []
+  const aliases: string[] = []
+  for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']) {
+    const deps = read.manifest[field]
+    if (!deps || typeof deps !== 'object') continue
+    for (const [folder, range] of Object.entries(deps as Record<string, unknown>)) {
+      if (typeof range === 'string' && range.startsWith(`npm:${name}@`) && folder !== name) aliases.push(folder)
+    }
+  }
+  return aliases
+}

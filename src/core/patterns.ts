@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type Picomatch from 'picomatch'
 import { loadOnUse } from './load-on-use.ts'
-import { exportEntries, exportTargets, normaliseTarget, readManifest } from './manifest.ts'
+import { aliasFoldersOf, exportEntries, exportTargets, normaliseTarget, readManifest } from './manifest.ts'
 import { realpathOrNull, toPosix } from './paths.ts'
 import type { Declaration, DeclarationScope, ModuleIdentity, PackageInfo, Pattern } from './types.ts'
 
@@ -20,6 +20,8 @@ interface CompiledPattern {
   matchesExternal: (specifier: string) => boolean
   /** The module key every match shares, for patterns that name one module of a package. */
   key?: string
+  /** The package a package pattern names. */
+  packageName?: string
   /**
    * A quick test on a file path that lets through at least every module the pattern declares:
    * plain string work, run for each module id of an output before anything costlier.
@@ -37,9 +39,12 @@ export class PatternError extends Error {}
  */
 export class SingletonMatcher {
   readonly patterns: readonly CompiledPattern[]
+  /** Packages the patterns name, for installs whose folder has another name (npm aliases). */
+  readonly packageNames: ReadonlySet<string>
 
   constructor(patterns: readonly Pattern[], root: string) {
     this.patterns = patterns.map((pattern) => compile(pattern, root))
+    this.packageNames = new Set(this.patterns.flatMap((pattern) => (pattern.packageName ? [pattern.packageName] : [])))
   }
 
   /** Whether some pattern may declare the module at `file`: the cheap test that shortlists candidates. */
@@ -144,22 +149,29 @@ function compilePackage(label: string, specifier: string, root: string): Compile
   const name = parts.slice(0, nameLength).join('/')
   const subpath = parts.slice(nameLength).join('/')
   const filesOfSubpath = new Map<PackageInfo, Set<string>>()
-  // Installed copies live under node_modules/<name>/ (pnpm's store too); a workspace package
-  // linked from the root resolves to its own folder, found through that link.
-  const installedSegment = `${path.sep}node_modules${path.sep}${name.split('/').join(path.sep)}${path.sep}`
+  // Installed copies live under node_modules/<name>/ (pnpm's store too), or under the folder of an
+  // npm alias (`"v1": "npm:<name>@1"`); a workspace package resolves to its own folder, found
+  // through the root's link to it or the root's `workspaces`.
+  const segmentOf = (folder: string) => `${path.sep}node_modules${path.sep}${folder.split('/').join(path.sep)}${path.sep}`
+  const installedSegment = segmentOf(name)
+  const installedSegments = [installedSegment, ...aliasFoldersOf(name, root).map(segmentOf)]
   let linked: string | undefined
   try {
     linked = fs.realpathSync.native(path.join(root, 'node_modules', name))
   } catch {
     linked = undefined
   }
-  const workspaceFolder = linked && !linked.includes(installedSegment) ? linked + path.sep : undefined
+  const workspaceFolders = [
+    ...(linked && !linked.includes(installedSegment) ? [linked] : []),
+    ...workspaceFoldersOf(name, root),
+  ].map((folder) => folder + path.sep)
+  const workspaceFolder = workspaceFolders[0]
   // The install the root resolves usually holds hundreds of modules: its files for the subpath are
   // known from its manifest, so only those pass the quick test. Other installs pass whole.
   const rootInstall = linked && !workspaceFolder && subpath !== '' ? linked + path.sep : undefined
   const rootFiles = rootInstall ? filesOfInstall(rootInstall, subpath) : undefined
   const inPackage = (file: string) =>
-    file.includes(installedSegment) &&
+    installedSegments.some((segment) => file.includes(segment)) &&
     (rootInstall === undefined ||
       !file.startsWith(rootInstall) ||
       rootFiles!.has(toPosix(file.slice(rootInstall.length))))
@@ -167,7 +179,8 @@ function compilePackage(label: string, specifier: string, root: string): Compile
     label,
     scope: subpath === '' ? 'package' : 'module',
     ...(subpath === '' ? {} : { key: `package:${name}/./${subpath}` }),
-    mayMatch: (file) => inPackage(file) || (workspaceFolder !== undefined && file.startsWith(workspaceFolder)),
+    packageName: name,
+    mayMatch: (file) => inPackage(file) || workspaceFolders.some((folder) => file.startsWith(folder)),
     matchesExternal: (imported) => imported === specifier || (subpath === '' && imported.startsWith(`${name}/`)),
     matches: (m) => {
       if (!m.package || m.package.name !== name || m.subpath === undefined) return false
@@ -187,9 +200,19 @@ const PROBED_EXTENSIONS = ['', '.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '/i
 /** Files a `pkg/subpath` specifier can load in one install: every target of its `exports` entry, or the file itself. */
 function subpathFiles(pkg: PackageInfo, subpath: string): Set<string> {
   const files = new Set<string>()
+  const wanted = `./${subpath}`
   for (const [key, value] of exportEntries(pkg.exports)) {
-    if (key !== `./${subpath}`) continue
-    for (const target of exportTargets(value).targets) files.add(normaliseTarget(target))
+    const star = key.indexOf('*')
+    if (star === -1) {
+      if (key !== wanted) continue
+      for (const target of exportTargets(value).targets) files.add(normaliseTarget(target))
+      continue
+    }
+    // A wildcard entry (`./*`): the part the `*` stands for goes into every target.
+    const [before, after] = [key.slice(0, star), key.slice(star + 1)]
+    if (!wanted.startsWith(before) || !wanted.endsWith(after) || wanted.length < before.length + after.length) continue
+    const middle = wanted.slice(before.length, wanted.length - after.length)
+    for (const target of exportTargets(value).targets) files.add(normaliseTarget(target.replace('*', middle)))
   }
   if (files.size === 0) for (const extension of PROBED_EXTENSIONS) files.add(subpath + extension)
   return files
@@ -199,4 +222,42 @@ function filesOfInstall(dir: string, subpath: string): Set<string> {
   const read = readManifest(path.join(dir, 'package.json'))
   const exportsField = read.status === 'ok' ? read.manifest.exports : undefined
   return subpathFiles({ exports: exportsField } as PackageInfo, subpath)
+}
+
+/**
+ * Folders of the root's workspaces (`workspaces` in its package.json: a list, or `{ packages }`)
+ * whose package is `name`. A workspace pattern is a folder or ends in `/*`.
+ */
+function workspaceFoldersOf(name: string, root: string): string[] {
+  const read = readManifest(path.join(root, 'package.json'))
+  if (read.status !== 'ok') return []
+  const declared = read.manifest.workspaces
+  const patterns = Array.isArray(declared)
+    ? declared
+    : declared && typeof declared === 'object' && Array.isArray((declared as { packages?: unknown }).packages)
+      ? ((declared as { packages: unknown[] }).packages)
+      : []
+  const folders: string[] = []
+  for (const pattern of patterns) {
+    if (typeof pattern !== 'string') continue
+    const candidates = pattern.endsWith('/*')
+      ? subfolders(path.join(root, pattern.slice(0, -2)))
+      : [path.join(root, pattern)]
+    for (const folder of candidates) {
+      const manifest = readManifest(path.join(folder, 'package.json'))
+      if (manifest.status === 'ok' && manifest.manifest.name === name) folders.push(realpathOrNull(folder) ?? folder)
+    }
+  }
+  return folders
+}
+
+function subfolders(dir: string): string[] {
+  try {
+    return fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => path.join(dir, entry.name))
+  } catch {
+    return []
+  }
 }

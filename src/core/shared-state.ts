@@ -123,6 +123,11 @@ function perCopyState(statement: Node, symbolKeys: Map<string, string>, slots: S
     return undefined
   }
   if (inner.type === 'ExpressionStatement') {
+    const expression = unwrap(inner.expression as Node)
+    if (expression.type === 'AssignmentExpression' && expression.operator === '=') {
+      const replaced = slotReference(expression.left as Node, symbolKeys)
+      if (replaced !== undefined) return `\`${replaced} = …\` replaces the shared value each time a copy is evaluated`
+    }
     collectSlots(inner.expression as Node, symbolKeys, slots)
     return commonJsState(inner.expression as Node, symbolKeys)
   }
@@ -134,10 +139,13 @@ function perCopyState(statement: Node, symbolKeys: Map<string, string>, slots: S
   return undefined
 }
 
-/** `G[key]`, `G[key] ??= init`, `G[key] || (G[key] = init)`: the slot as written, if `node` is one. */
+/**
+ * `G[key]`, `G[key] ??= init`, `G[key] || (G[key] = init)`: the slot as written, if `node` is one.
+ * A plain `G[key] = init` is not: each copy replaces what the copies before it stored.
+ */
 function slotOf(node: Node, symbolKeys: Map<string, string>): string | undefined {
   const expression = unwrap(node)
-  if (expression.type === 'AssignmentExpression' && ['=', '??=', '||='].includes(expression.operator as string)) {
+  if (expression.type === 'AssignmentExpression' && ['??=', '||='].includes(expression.operator as string)) {
     return slotReference(expression.left as Node, symbolKeys)
   }
   if (expression.type === 'LogicalExpression' && ['??', '||'].includes(expression.operator as string)) {

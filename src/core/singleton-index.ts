@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { sourcesOfBuiltFile } from './built-from.ts'
 import { displayModule, type IdentityResolver } from './identity.ts'
+import { aliasFoldersOf } from './manifest.ts'
 import { baseNameOf, realpathOrNull, splitQuery } from './paths.ts'
 import { MARKER_LABEL, type SingletonMatcher } from './patterns.ts'
 import type { Declaration, ModuleIdentity, UnitScope } from './types.ts'
@@ -47,6 +48,7 @@ export class SingletonIndex {
   readonly #caseInsensitive = process.platform === 'darwin' || process.platform === 'win32'
   readonly #packageSegments = new Set<string>()
   readonly #packageDirs = new Set<string>()
+  readonly #knownPackageNames = new Set<string>()
   /** Source file of a singleton's build -> the singleton's units. */
   readonly #builtSingletons = new Map<string, Unit[]>()
   /** Folders of workspace packages (not installed under node_modules) that hold a singleton. */
@@ -79,6 +81,13 @@ export class SingletonIndex {
     this.#linkedFolders = true
   }
 
+  /** A file of an install of a package a pattern names, whatever the install's folder is called. */
+  #inNamedPackage(file: string): boolean {
+    if (this.matcher.packageNames.size === 0) return false
+    const name = this.resolver.installedPackageNameOf(file)
+    return name !== undefined && this.matcher.packageNames.has(name)
+  }
+
   #mustResolve(id: string): boolean {
     if (this.#everyIdIsCandidate) return true
     if (!this.#linkedFolders) return false
@@ -105,7 +114,8 @@ export class SingletonIndex {
     let found = this.#declarations.get(id)
     if (found === undefined) {
       const resolve = this.#mustResolve(id)
-      if (!resolve && !this.matcher.mayDeclare(splitQuery(id).file)) {
+      const file = splitQuery(id).file
+      if (!resolve && !this.matcher.mayDeclare(file) && !this.#inNamedPackage(file)) {
         return marked ? [MARKER] : NOT_DECLARED
       }
       const identity = resolve ? this.resolver.identify(id) : this.resolver.locate(id)
@@ -147,9 +157,11 @@ export class SingletonIndex {
     // build: its folder says nothing of twins.
     const declaredInEveryInstall = declarations.every((d) => d.scope === 'package' || d.key !== undefined)
     if (pkg && !declaredInEveryInstall && !isInside(this.root, pkg.dir)) {
-      this.#packageSegments.add(
-        `${path.sep}node_modules${path.sep}${pkg.name.split(/[\\/]/).join(path.sep)}${path.sep}`,
-      )
+      this.#knownPackageNames.add(pkg.name)
+      const segmentOf = (folder: string) => `${path.sep}node_modules${path.sep}${folder.split('/').join(path.sep)}${path.sep}`
+      if (!this.#packageSegments.has(segmentOf(pkg.name))) {
+        for (const folder of [pkg.name, ...aliasFoldersOf(pkg.name, this.root)]) this.#packageSegments.add(segmentOf(folder))
+      }
       this.#packageDirs.add(pkg.dir + path.sep)
       // Only a workspace package is bundled from its source and its build; installed ones are not read.
       if (isWorkspacePackage(pkg.dir) && !this.#readBuilds.has(identity.realpath)) {
@@ -186,7 +198,9 @@ export class SingletonIndex {
     if (this.#mustResolve(id) || this.#sameBaseName(id)) return true
     for (const segment of this.#packageSegments) if (id.includes(segment)) return true
     for (const dir of this.#packageDirs) if (id.startsWith(dir)) return true
-    return false
+    // An install under another folder name (an npm alias) of a package met so far.
+    const name = this.#knownPackageNames.size > 0 ? this.resolver.installedPackageNameOf(splitQuery(id).file) : undefined
+    return name !== undefined && this.#knownPackageNames.has(name)
   }
 
   /**
@@ -239,6 +253,7 @@ export class SingletonIndex {
     this.#baseNames.clear()
     this.#packageSegments.clear()
     this.#packageDirs.clear()
+    this.#knownPackageNames.clear()
     this.#builtSingletons.clear()
     this.#workspaceDirs.clear()
     this.#readBuilds.clear()

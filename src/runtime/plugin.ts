@@ -2,6 +2,7 @@ import type { Plugin } from 'rolldown'
 import type { IdentityResolver } from '../core/identity.ts'
 import { hasSingletonMarker } from '../core/marker.ts'
 import { PLUGIN_NAME } from '../core/messages.ts'
+import { splitQuery } from '../core/paths.ts'
 import type { SingletonMatcher } from '../core/patterns.ts'
 import type { Pattern } from '../core/types.ts'
 import type { RuntimeGuardMode } from '../options.ts'
@@ -32,7 +33,8 @@ export function runtimeGuardPlugins(
     typeof mode === 'function' ? { source: handlerSource(mode) as string } : mode
   const { resolver, matcher, root } = context
 
-  function inject(code: string, id: string): Injected | null {
+  function inject(code: string, id: string, meta: { moduleType?: string } | undefined): Injected | null {
+    if (!isJavaScript(id, meta)) return null
     const identity = resolver.identify(id)
     if (!identity) return null
     return injectRegistration(code, id, { ...moduleKey(identity, root), onDuplicate })
@@ -51,10 +53,10 @@ export function runtimeGuardPlugins(
       transform: {
         order: 'post',
         filter: { code: '@singleton' },
-        handler(code, id) {
+        handler(code, id, meta) {
           if (isAlreadyGuarded(code)) return null
           if (!context.markedIds?.has(id) && !hasSingletonMarker(code)) return null
-          return inject(code, id)
+          return inject(code, id, meta)
         },
       },
     },
@@ -65,12 +67,24 @@ export function runtimeGuardPlugins(
       transform: {
         order: 'post',
         filter: { id: singletonIdFilter(options.singletons, options.root) },
-        handler(code, id) {
+        handler(code, id, meta) {
           if (isAlreadyGuarded(code) || !declared(id)) return null
-          return inject(code, id)
+          return inject(code, id, meta)
         },
       },
     })
   }
   return plugins
+}
+
+const SCRIPT_TYPES = new Set(['js', 'jsx', 'ts', 'tsx'])
+const DATA_FILE = /\.(?:json|jsonc|css|scss|sass|less|html|txt|md|svg|wasm|png|jpe?g|gif|webp)$/i
+
+/**
+ * Only code is guarded: a pattern that covers a folder may also cover its JSON or assets, which a
+ * registration would break. rolldown says what a module is; other hosts are asked by extension.
+ */
+function isJavaScript(id: string, meta: { moduleType?: string } | undefined): boolean {
+  if (typeof meta?.moduleType === 'string') return SCRIPT_TYPES.has(meta.moduleType)
+  return !DATA_FILE.test(splitQuery(id).file)
 }

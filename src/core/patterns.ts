@@ -152,7 +152,8 @@ function compilePackage(label: string, specifier: string, root: string): Compile
   // Installed copies live under node_modules/<name>/ (pnpm's store too), or under the folder of an
   // npm alias (`"v1": "npm:<name>@1"`); a workspace package resolves to its own folder, found
   // through the root's link to it or the root's `workspaces`.
-  const segmentOf = (folder: string) => `${path.sep}node_modules${path.sep}${folder.split('/').join(path.sep)}${path.sep}`
+  const segmentOf = (folder: string) =>
+    `${path.sep}node_modules${path.sep}${folder.split('/').join(path.sep)}${path.sep}`
   const installedSegment = segmentOf(name)
   const installedSegments = [installedSegment, ...aliasFoldersOf(name, root).map(segmentOf)]
   let linked: string | undefined
@@ -235,7 +236,7 @@ function workspaceFoldersOf(name: string, root: string): string[] {
   const patterns = Array.isArray(declared)
     ? declared
     : declared && typeof declared === 'object' && Array.isArray((declared as { packages?: unknown }).packages)
-      ? ((declared as { packages: unknown[] }).packages)
+      ? (declared as { packages: unknown[] }).packages
       : []
   const folders: string[] = []
   for (const pattern of patterns) {

@@ -158,9 +158,11 @@ export class SingletonIndex {
     const declaredInEveryInstall = declarations.every((d) => d.scope === 'package' || d.key !== undefined)
     if (pkg && !declaredInEveryInstall && !isInside(this.root, pkg.dir)) {
       this.#knownPackageNames.add(pkg.name)
-      const segmentOf = (folder: string) => `${path.sep}node_modules${path.sep}${folder.split('/').join(path.sep)}${path.sep}`
+      const segmentOf = (folder: string) =>
+        `${path.sep}node_modules${path.sep}${folder.split('/').join(path.sep)}${path.sep}`
       if (!this.#packageSegments.has(segmentOf(pkg.name))) {
-        for (const folder of [pkg.name, ...aliasFoldersOf(pkg.name, this.root)]) this.#packageSegments.add(segmentOf(folder))
+        for (const folder of [pkg.name, ...aliasFoldersOf(pkg.name, this.root)])
+          this.#packageSegments.add(segmentOf(folder))
       }
       this.#packageDirs.add(pkg.dir + path.sep)
       // Only a workspace package is bundled from its source and its build; installed ones are not read.
@@ -199,7 +201,8 @@ export class SingletonIndex {
     for (const segment of this.#packageSegments) if (id.includes(segment)) return true
     for (const dir of this.#packageDirs) if (id.startsWith(dir)) return true
     // An install under another folder name (an npm alias) of a package met so far.
-    const name = this.#knownPackageNames.size > 0 ? this.resolver.installedPackageNameOf(splitQuery(id).file) : undefined
+    const name =
+      this.#knownPackageNames.size > 0 ? this.resolver.installedPackageNameOf(splitQuery(id).file) : undefined
     return name !== undefined && this.#knownPackageNames.has(name)
   }
 

@@ -21,7 +21,7 @@ import { evaluatesFile } from './hosts/loader-queries.ts'
 import { reportNameIn } from './hosts/vite-environment.ts'
 import type { EnvironmentProgress } from './hosts/vite-host.ts'
 import type { Ledger } from './ledger.ts'
-import { chunksOf, entryIdsOf, outputInfoOf, realmOf } from './output-info.ts'
+import { chunksOf, entryIdsOf, outputInfoOf, realmOf, reportNameOfFormat } from './output-info.ts'
 import { sharedStateOfCopies } from './shared-state-check.ts'
 
 interface CheckSettings extends Modes {
@@ -93,7 +93,7 @@ export function checkPlugin(
           .sort(compareFindings)
 
         if (settings.report !== false) {
-          const reportName = reportNameIn(this, settings.report, entryIds)
+          const reportName = reportNameOfFormat(reportNameIn(this, settings.report, entryIds), outputOptions.format)
           if (reportName in bundle)
             this.error(new UserError(CODES.SINGLETON_REPORT_NAME_TAKEN, reportNameTaken(reportName)))
           const report = buildReport({

@@ -42,3 +42,14 @@ export function outputInfoOf(
   const group = entryIds.join('\n')
   return { key: `${dir}|${options.format}|${realm}|${entryIds.join('|')}`, group, realm, dir, format: options.format }
 }
+
+/**
+ * The report's file name in an output of `format`: the name given for ES modules, with the format
+ * before the extension otherwise (`singleton-report.cjs.json`), so that esm and cjs written into
+ * one folder (tsdown's `format: ['esm', 'cjs']`) each keep their own report.
+ */
+export function reportNameOfFormat(name: string, format: string): string {
+  if (format === 'es') return name
+  const dot = name.lastIndexOf('.')
+  return dot > name.lastIndexOf('/') + 1 ? `${name.slice(0, dot)}.${format}${name.slice(dot)}` : `${name}.${format}`
+}

@@ -107,7 +107,11 @@ function compileFile(label: string, file: string): CompiledPattern {
   }
 }
 
-function compileGlob(label: string, glob: string, root: string): CompiledPattern {
+function compileGlob(label: string, written: string, root: string): CompiledPattern {
+  // An absolute glob under the root (`path.join(__dirname, 'src/*.ts')`) is read relative to it,
+  // so the root's own characters (`app (1)`, `[old]`) are never glob syntax.
+  const glob =
+    path.isAbsolute(written) && written.startsWith(root + path.sep) ? written.slice(root.length + 1) : written
   // A relative glob is matched against root-relative paths, so characters in the root's own
   // path (`[`, `(`) are never read as glob syntax.
   const relative = !path.isAbsolute(glob) && !glob.startsWith('..')
@@ -119,11 +123,15 @@ function compileGlob(label: string, glob: string, root: string): CompiledPattern
     throw new PatternError(`${label} is not a valid glob: ${(error as Error).message}`)
   }
   const folders = relative ? [...new Set([root, realpathOrNull(root) ?? root])].map((dir) => dir + path.sep) : ['']
+  const throughLinks = relative ? linkedFolders(posixGlob, root) : []
   const matchFile = (file: string) => {
     for (const folder of folders) {
       if (!file.startsWith(folder)) continue
       const candidate = file.slice(folder.length)
       if (test(path.sep === '/' ? candidate : candidate.split(path.sep).join('/'))) return true
+    }
+    for (const { folder, rest } of throughLinks) {
+      if (file.startsWith(folder) && rest(toPosix(file.slice(folder.length)))) return true
     }
     return false
   }
@@ -258,6 +266,42 @@ function subfolders(dir: string): string[] {
       .readdirSync(dir, { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
       .map((entry) => path.join(dir, entry.name))
+  } catch {
+    return []
+  }
+}
+
+/**
+ * Where a glob written through a symlinked folder (`node_modules/shared-state/**` in a pnpm
+ * layout, `node_modules/@acme/*\/*.js` through workspace links) reaches on disk: module ids are
+ * real paths, so the part of the glob after the link is also matched under the link's target.
+ */
+function linkedFolders(posixGlob: string, root: string): { folder: string; rest: (file: string) => boolean }[] {
+  const { base } = picomatch().scan(posixGlob)
+  if (base === '' || !base.includes('node_modules')) return []
+  const after = posixGlob.slice(base.length).replace(/^\//, '')
+  const compile = (glob: string) => picomatch()(glob, { strictBrackets: true, dot: true, windows: false })
+  const found: { folder: string; rest: (file: string) => boolean }[] = []
+  const baseDir = path.join(root, base)
+  const realBase = realpathOrNull(baseDir)
+  if (realBase && realBase !== baseDir && after !== '')
+    found.push({ folder: realBase + path.sep, rest: compile(after) })
+  // One wildcard segment right after the base: each symlinked entry it can name.
+  const [first, ...others] = after.split('/')
+  if (first && others.length > 0 && picomatch().scan(first).isGlob) {
+    const names = compile(first)
+    const rest = compile(others.join('/'))
+    for (const entry of entriesOf(baseDir)) {
+      const real = realpathOrNull(entry)
+      if (real && real !== entry && names(path.basename(entry))) found.push({ folder: real + path.sep, rest })
+    }
+  }
+  return found
+}
+
+function entriesOf(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir).map((name) => path.join(dir, name))
   } catch {
     return []
   }

@@ -197,7 +197,8 @@ export class SingletonIndex {
   /** The cheap test: may `id` be a twin of a singleton met so far? */
   mayBeTwin(id: string): boolean {
     if (this.#known.size === 0) return false
-    if (this.#mustResolve(id) || this.#sameBaseName(id)) return true
+    // A query (`?instrument`) may load a singleton's file again with other code in front of it.
+    if (this.#mustResolve(id) || this.#sameBaseName(id) || id.includes('?')) return true
     for (const segment of this.#packageSegments) if (id.includes(segment)) return true
     for (const dir of this.#packageDirs) if (id.startsWith(dir)) return true
     // An install under another folder name (an npm alias) of a package met so far.

@@ -132,7 +132,7 @@ export function resolveOptions(options: unknown = {}): OptionsResolved {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new OptionsError(`${PREFIX} singletonGuard() takes an options object; got ${describeValue(options)}.`)
   }
-  const input = options as Record<string, unknown>
+  const input = readFields(options, '')
   rejectUnknownKeys(input, KNOWN_OPTIONS, '')
   const root = resolveRoot(input.root)
   const singletons = patternList(input.singletons, 'singletons')
@@ -150,6 +150,42 @@ export function resolveOptions(options: unknown = {}): OptionsResolved {
   }
 }
 
+/**
+ * The options as plain data, read once: a getter or a Proxy that throws is the user's option
+ * error, named, never an error from inside the plugin.
+ */
+function readFields(value: object, parent: string): Record<string, unknown> {
+  let keys: string[]
+  try {
+    keys = Object.keys(value)
+  } catch (error) {
+    const what =
+      parent === ''
+        ? 'singletonGuard() could not read its options'
+        : `option \`${parent.slice(0, -1)}\` could not be read`
+    throw new OptionsError(`${PREFIX} ${what}: ${messageOf(error)}.`)
+  }
+  const fields: Record<string, unknown> = {}
+  for (const key of keys) {
+    try {
+      fields[key] = (value as Record<string, unknown>)[key]
+    } catch (error) {
+      throw new OptionsError(`${PREFIX} option \`${parent}${key}\` could not be read: ${messageOf(error)}.`)
+    }
+  }
+  return fields
+}
+
+function messageOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error)
+  return text.split('\n')[0]!.slice(0, 200)
+}
+
+/** A RegExp, from this realm or another (a `vm` context, a worker's config). */
+function isRegExp(value: unknown): value is RegExp {
+  return value instanceof RegExp || Object.prototype.toString.call(value) === '[object RegExp]'
+}
+
 function rejectUnknownKeys(input: Record<string, unknown>, known: readonly string[], parent: string): void {
   for (const key of Object.keys(input)) {
     if (!known.includes(key)) {
@@ -165,17 +201,28 @@ function rejectUnknownKeys(input: Record<string, unknown>, known: readonly strin
 
 function patternList(value: unknown, option: string): Pattern[] {
   if (value === undefined) return []
-  const list: unknown[] = Array.isArray(value) ? value : [value]
+  let list: unknown[]
+  try {
+    list = Array.isArray(value) ? Array.from(value as unknown[]) : [value]
+  } catch (error) {
+    throw new OptionsError(`${PREFIX} option \`${option}\` could not be read: ${messageOf(error)}.`)
+  }
   for (const item of list) {
-    const valid = item instanceof RegExp || (typeof item === 'string' && item.trim() !== '' && !item.includes('\0'))
+    const valid = isRegExp(item) || (typeof item === 'string' && item.trim() !== '' && !item.includes('\0'))
     if (!valid) {
       throw new OptionsError(optionError(option, 'a non-empty string, a RegExp, or an array of them', value))
     }
   }
-  // An absolute path is normalised: `/repo/src/../src/state.ts` names `/repo/src/state.ts`.
-  return list.map((item) =>
-    typeof item === 'string' && path.isAbsolute(item.trim()) ? path.normalize(item.trim()) : item,
-  ) as Pattern[]
+  return list.map((item) => {
+    // Another realm's RegExp is rebuilt here, so `instanceof` holds everywhere after.
+    if (isRegExp(item)) {
+      const foreign = item as { source: string; flags: string }
+      return item instanceof RegExp ? item : new RegExp(foreign.source, foreign.flags)
+    }
+    const text = item as string
+    // An absolute path is normalised: `/repo/src/../src/state.ts` names `/repo/src/state.ts`.
+    return path.isAbsolute(text.trim()) ? path.normalize(text.trim()) : text
+  })
 }
 
 function compilePatterns(patterns: Pattern[], root: string): SingletonMatcher {
@@ -220,7 +267,7 @@ function resolvePromote(value: unknown, root: string): PromoteResolved | false {
       optionError('promote', 'true, false, or { include, exclude, singletons, boundaries, base }', value),
     )
   }
-  const input = value as Record<string, unknown>
+  const input = readFields(value, 'promote.')
   rejectUnknownKeys(input, KNOWN_PROMOTE_OPTIONS, 'promote.')
   if (input.singletons !== undefined && typeof input.singletons !== 'boolean') {
     throw new OptionsError(optionError('promote.singletons', 'true or false', input.singletons))
@@ -258,13 +305,15 @@ function resolveReport(value: unknown): string | false {
       !path.isAbsolute(value) &&
       !/^[a-zA-Z]:/.test(value) &&
       name !== '.' &&
-      !name.split('/').includes('..')
+      !name.split('/').includes('..') &&
+      // No file system takes a name longer than 255 bytes (the format's suffix needs a few).
+      name.split('/').every((part) => Buffer.byteLength(part) <= 240)
     if (plainFile) return name
   }
   throw new OptionsError(
     optionError(
       'report',
-      'true, false, or a relative file name inside the output folder (e.g. "singleton-report.json")',
+      'true, false, or a relative file name inside the output folder, at most 240 bytes a segment (e.g. "singleton-report.json")',
       value,
     ),
   )

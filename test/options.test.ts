@@ -43,7 +43,7 @@ describe('resolveOptions', () => {
     [{ root: 7 }, 'option `root` accepts a folder path (string); got number 7.'],
     [
       { report: '../out.json' },
-      'option `report` accepts true, false, or a relative file name inside the output folder (e.g. "singleton-report.json"); got "../out.json".',
+      'option `report` accepts true, false, or a relative file name inside the output folder, at most 240 bytes a segment (e.g. "singleton-report.json"); got "../out.json".',
     ],
     [
       { promote: 'yes' },

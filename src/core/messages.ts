@@ -95,7 +95,11 @@ export function reportNameTaken(name: string): string {
 export function describeValue(value: unknown): string {
   if (value === null) return 'null'
   if (value instanceof RegExp) return String(value)
-  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'string') {
+    return value.length > 200
+      ? `${JSON.stringify(value.slice(0, 200))}… (${value.length} characters)`
+      : JSON.stringify(value)
+  }
   if (typeof value === 'symbol') return `a symbol (${value.description ?? ''})`
   if (typeof value === 'bigint') return `a bigint (${value}n)`
   if (typeof value === 'function') return 'a function'
@@ -106,7 +110,11 @@ export function describeValue(value: unknown): string {
 
 function safeJson(value: unknown): string {
   try {
-    return JSON.stringify(value) ?? String(value)
+    const text =
+      JSON.stringify(value, (_, item: unknown) =>
+        typeof item === 'symbol' ? `Symbol(${item.description ?? ''})` : typeof item === 'bigint' ? `${item}n` : item,
+      ) ?? String(value)
+    return text.length > 200 ? `${text.slice(0, 200)}…` : text
   } catch {
     return '…'
   }

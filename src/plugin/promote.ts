@@ -107,7 +107,11 @@ function buildPromoter(settings: PromoterSettings, host: PromotionHost): Plugin 
       const promotions: Promotion[] = []
       const unpinned: { module: string; fileName: string }[] = []
       const byName = new Map(plan.promotions.map((promotion) => [promotion.name, promotion]))
-      for (const item of Object.values(bundle)) {
+      // One file per module, or one file in all: promote set no names here, so it claims none.
+      const namedNothing = Boolean(
+        outputOptions.preserveModules || outputOptions.inlineDynamicImports || (outputOptions as { codeSplitting?: unknown }).codeSplitting === false,
+      )
+      for (const item of namedNothing ? [] : Object.values(bundle)) {
         if (item.type !== 'chunk') continue
         const name = plan.nameOfChunk(item)
         const promotion = name === undefined ? undefined : byName.get(name)

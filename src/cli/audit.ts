@@ -28,6 +28,8 @@ interface AuditOptions {
   root: string
   /** Limit the verdict to these modules (the plugin's pattern syntax); every module otherwise. */
   singletons: readonly string[] | undefined
+  /** Every pattern must name a module (`--singletons`); `--module` says so in its own words. */
+  everyPatternMustMatch: boolean
   formats: Mode
   builds: Mode
   progress: Progress
@@ -143,7 +145,12 @@ export function audit(options: AuditOptions): AuditResult {
   if (resolver.missing.size > 0) notes.push(TEXT.missingSources(resolver.missing.size))
   const computed = [...chunks.values()].reduce((sum, chunk) => sum + chunk.computedDynamicImports, 0)
   if (computed > 0) notes.push(TEXT.dynamicNotLiteral(computed))
-  if (matcher && units.size === 0) notes.push(TEXT.noSingletonMatched(matcher.patterns.map((p) => p.label).join(', ')))
+  if (matcher && options.everyPatternMustMatch) {
+    // A pattern that names nothing here (a typo) must not read as an all-clear for that module.
+    const matched = new Set(maps.flatMap((map) => [...map.modules.values()].flatMap((tracked) => tracked.declaredBy)))
+    const unmatched = matcher.patterns.map((pattern) => pattern.label).filter((label) => !matched.has(label))
+    if (unmatched.length > 0) throw new InputError(TEXT.noSingletonMatched(unmatched.join(', ')))
+  }
   const unattributed = [...chunks.values()].filter((chunk) => chunk.unattributed !== undefined)
   return { folders, chunks, units, findings, unattributed, notes, matcher, root: options.root }
 }

@@ -38,6 +38,7 @@ function runAudit(args: CliArgs, out: (text: string) => void, fail: (text: strin
     dirs: args.dirs,
     root,
     singletons: args.module ? [args.module] : args.singletons,
+    everyPatternMustMatch: !args.module,
     formats: args.formats,
     builds: args.builds,
     progress: createProgress(!args.json),
@@ -73,7 +74,15 @@ function runDiff(args: CliArgs, out: (text: string) => void): number {
   const root = path.resolve(args.root ?? '.')
   const progress = createProgress(!args.json)
   const [dirA, dirB] = args.dirs as [string, string]
-  const options = { root, singletons: args.singletons, formats: args.formats, builds: args.builds, progress }
+  // A module may be gone after a fix: diff does not require every pattern to match in both folders.
+  const options = {
+    root,
+    singletons: args.singletons,
+    everyPatternMustMatch: false,
+    formats: args.formats,
+    builds: args.builds,
+    progress,
+  }
   const before = audit({ ...options, dirs: [dirA] })
   const after = audit({ ...options, dirs: [dirB] })
   const changes = diffAudits(before, after)

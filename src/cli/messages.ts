@@ -49,7 +49,7 @@ export const TEXT = {
   moduleNotFound: (query: string, dirs: string): string =>
     `${PREFIX} no module matching ${JSON.stringify(query)} has code in ${dirs}. Give a path relative to --root (default: the current folder), an absolute path, or a package name.`,
   noSingletonMatched: (patterns: string): string =>
-    `the pattern${patterns.includes(',') ? 's' : ''} ${patterns} matched no module with code in these folders.`,
+    `${PREFIX} the --singletons pattern${patterns.includes(',') ? 's' : ''} ${patterns} matched no module with code in these folders, so nothing was judged for ${patterns.includes(',') ? 'them' : 'it'}: check the path (relative to --root) or the package name.`,
   missingSources: (count: number): string =>
     `${count} source file${count === 1 ? '' : 's'} named by the maps ${count === 1 ? 'is' : 'are'} not on disk: ${count === 1 ? 'its' : 'their'} identity comes from the path (the package version is unknown).`,
   dynamicNotLiteral: (count: number): string =>

@@ -109,7 +109,9 @@ function buildPromoter(settings: PromoterSettings, host: PromotionHost): Plugin 
       const byName = new Map(plan.promotions.map((promotion) => [promotion.name, promotion]))
       // One file per module, or one file in all: promote set no names here, so it claims none.
       const namedNothing = Boolean(
-        outputOptions.preserveModules || outputOptions.inlineDynamicImports || (outputOptions as { codeSplitting?: unknown }).codeSplitting === false,
+        outputOptions.preserveModules ||
+        outputOptions.inlineDynamicImports ||
+        (outputOptions as { codeSplitting?: unknown }).codeSplitting === false,
       )
       for (const item of namedNothing ? [] : Object.values(bundle)) {
         if (item.type !== 'chunk') continue

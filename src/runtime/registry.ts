@@ -126,6 +126,8 @@ export function createRegistry(): Registry {
     let cause: string
     if (first.version !== last.version) {
       cause = 'two installs of the package at different versions: make one install serve every importer (dedupe).'
+    } else if (!first.file || !last.file) {
+      cause = 'unknown: the program keeps no stack trace (Error.stackTraceLimit = 0), so the files cannot be named.'
     } else if (plain(first.file) === plain(last.file)) {
       cause =
         'one file holds both copies (the build bundled the module twice: see its SINGLETON_DUPLICATED finding), or was evaluated twice (a module cache reset, a query suffix, a hot reload).'
@@ -167,7 +169,14 @@ export function createRegistry(): Registry {
     }
     entry.evaluations.push(evaluation)
     if (typeof onDuplicate === 'function') {
-      onDuplicate(event)
+      // The user's function only observes: if it fails, the module still runs and the finding is printed.
+      try {
+        onDuplicate(event)
+      } catch (failure) {
+        console.error(
+          `[singleton-guard] the runtimeGuard function failed (${failure instanceof Error ? failure.message : String(failure)}); the module goes on.\n${event.message}`,
+        )
+      }
     } else if (!entry.warned) {
       entry.warned = true
       console.error(event.message)

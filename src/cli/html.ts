@@ -66,7 +66,7 @@ export function topologyPage(result: AuditResult): string {
       ? ''
       : `<h3>Notes</h3><ul>${result.notes.map((note) => `<li>${text(note)}</li>`).join('')}</ul>`
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>singleton-guard: ${text(result.folders.map((folder) => folder.display).join(', '))}</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="generator" content="singleton-guard"><title>singleton-guard: ${text(result.folders.map((folder) => folder.display).join(', '))}</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
 <style>
 body{margin:0;font:13px/1.4 system-ui,sans-serif;display:flex;height:100vh;color:#1d2330}

@@ -106,6 +106,10 @@ function checkHtmlTarget(file: string): void {
   if (!/\.html?$/i.test(file)) throw new InputError(TEXT.htmlRefused(file))
   const folder = path.dirname(path.resolve(file))
   if (!fs.existsSync(folder)) throw new InputError(TEXT.htmlNoFolder(file))
+  // Never write over a page of the user's: only over a topology page written before.
+  if (fs.existsSync(file) && !fs.readFileSync(file, 'utf8').includes('<meta name="generator" content="singleton-guard">')) {
+    throw new InputError(TEXT.htmlExists(file))
+  }
 }
 
 process.exitCode = run(process.argv.slice(2))

@@ -59,6 +59,8 @@ export const TEXT = {
   htmlWritten: (file: string): string => `${PREFIX} topology written to ${file}`,
   htmlRefused: (file: string): string =>
     `${PREFIX} \`--html\` writes a page: give a file name ending in .html; got ${JSON.stringify(file)}.`,
+  htmlExists: (file: string): string =>
+    `${PREFIX} --html ${file}: the file exists and is not a page this command wrote; nothing was written over it. Give another name.`,
   htmlNoFolder: (file: string): string => `${PREFIX} \`--html ${file}\`: its folder does not exist.`,
 }
 

@@ -153,7 +153,9 @@ describe('Vite: each environment is its own realm', () => {
     expect(inWorker.realms).toBe(1)
     // Each bundle reports itself: the page's, and the worker's under the worker's name.
     const page = JSON.parse(fs.readFileSync(path.join(dir, 'dist/client/report.json'), 'utf8'))
-    const inWorkerReport = JSON.parse(fs.readFileSync(path.join(dir, 'dist/client/report.worker-state.json'), 'utf8'))
+    const inWorkerReport = JSON.parse(
+      fs.readFileSync(path.join(dir, 'dist/client/report.worker-state.iife.json'), 'utf8'),
+    )
     expect(page.output.realm).toBe('client')
     expect(inWorkerReport.output.realm).toMatch(/^worker:.*src\/state\.ts$/)
     for (const report of [page, inWorkerReport]) {

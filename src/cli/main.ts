@@ -107,7 +107,10 @@ function checkHtmlTarget(file: string): void {
   const folder = path.dirname(path.resolve(file))
   if (!fs.existsSync(folder)) throw new InputError(TEXT.htmlNoFolder(file))
   // Never write over a page of the user's: only over a topology page written before.
-  if (fs.existsSync(file) && !fs.readFileSync(file, 'utf8').includes('<meta name="generator" content="singleton-guard">')) {
+  if (
+    fs.existsSync(file) &&
+    !fs.readFileSync(file, 'utf8').includes('<meta name="generator" content="singleton-guard">')
+  ) {
     throw new InputError(TEXT.htmlExists(file))
   }
 }

@@ -66,7 +66,7 @@ export function mapOutput(request: MapRequest): MappedOutput {
       return
     }
     if ((chunk.modules[identity.id]?.renderedLength ?? 0) === 0) return
-    const copyKey = unit.scope === 'package' ? (identity.package?.dir ?? identity.realpath) : identity.id
+    const copyKey = unit.copiesBy === 'install' ? (identity.package?.dir ?? identity.realpath) : identity.id
     const placement = entry.byCopy.get(copyKey)
     if (!placement) entry.byCopy.set(copyKey, { id: identity.id, identity, chunks: [chunk], builtFrom })
     else if (!placement.chunks.includes(chunk)) placement.chunks.push(chunk)
@@ -111,7 +111,7 @@ export function mapOutput(request: MapRequest): MappedOutput {
       // A module of a declared package is only worth a chain when it is duplicated in this output.
       const chain = unit.scope !== 'install' || byCopy.size > 1 ? request.chainOf(placement.id) : []
       const copy = { identity: placement.identity, sharedFactory: false, builtFrom: placement.builtFrom, chain }
-      if (unit.scope === 'package' || fileNames.length === 1) copies.push({ ...copy, chunks: fileNames })
+      if (unit.copiesBy === 'install' || fileNames.length === 1) copies.push({ ...copy, chunks: fileNames })
       else if (hasSharedRegistry()) copies.push({ ...copy, chunks: fileNames, sharedFactory: true })
       else for (const fileName of fileNames) copies.push({ ...copy, chunks: [fileName] })
     }

@@ -52,7 +52,15 @@ export function migrationView(input: MigrationInput): MigrationView | undefined 
   const view: MigrationView = { covered: [], kept: [], notBoundaries: [], addedByPromote: [], missing: [] }
   for (const entry of handKept) {
     const { name, module } = entry
-    if ('name' in entry.promote && entry.promote.name === name) view.covered.push({ name, module })
+    if (entry.role === 'singleton') {
+      // Promote pins a singleton's file under the same name, but as a chunk: it keeps only the
+      // exports the build uses, so a consumer of the published entry may lose the others.
+      view.kept.push({
+        name,
+        module,
+        why: 'an entry of its own keeps every export; a promoted chunk keeps only those the build uses',
+      })
+    } else if ('name' in entry.promote && entry.promote.name === name) view.covered.push({ name, module })
     else {
       const why =
         'name' in entry.promote

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import type * as EsModuleLexer from 'es-module-lexer'
 import type Picomatch from 'picomatch'
 import { loadOnUse } from './load-on-use.ts'
 import { aliasFoldersOf, exportEntries, exportTargets, normaliseTarget, readManifest } from './manifest.ts'
@@ -8,6 +9,8 @@ import type { Declaration, DeclarationScope, ModuleIdentity, PackageInfo, Patter
 
 // Only glob patterns need it.
 const picomatch = loadOnUse<typeof Picomatch>('picomatch')
+// Only `pkg/subpath` patterns need it, for the files an export re-exports.
+const esModuleLexer = loadOnUse<typeof EsModuleLexer>('es-module-lexer')
 
 export const MARKER_LABEL = '// @singleton'
 
@@ -224,7 +227,57 @@ function subpathFiles(pkg: PackageInfo, subpath: string): Set<string> {
     for (const target of exportTargets(value).targets) files.add(normaliseTarget(target.replace('*', middle)))
   }
   if (files.size === 0) for (const extension of PROBED_EXTENSIONS) files.add(subpath + extension)
-  return files
+  return withStaticImports(pkg.dir, files)
+}
+
+/** How many files of an install a `pkg/subpath` may reach before the search stops. */
+const MAX_REACHED_FILES = 200
+
+/**
+ * The export's files and the files of the same install they import or re-export statically: a
+ * library built with shared chunks exports a shim (`export * from './store-Cx81ab.mjs'`) while
+ * the state lives in the chunk, which is the subpath's code as much as the shim is.
+ */
+function withStaticImports(dir: string, files: Set<string>): Set<string> {
+  const reached = new Set(files)
+  const pending = [...files]
+  for (let file = pending.pop(); file !== undefined && reached.size < MAX_REACHED_FILES; file = pending.pop()) {
+    const absolute = path.join(dir, file)
+    for (const specifier of staticSpecifiers(absolute)) {
+      if (!specifier.startsWith('./') && !specifier.startsWith('../')) continue
+      const target = path.resolve(path.dirname(absolute), specifier)
+      if (!target.startsWith(dir + path.sep)) continue
+      const relative = toPosix(path.relative(dir, target))
+      if (!reached.has(relative) && isFileOnDisk(target)) {
+        reached.add(relative)
+        pending.push(relative)
+      }
+    }
+  }
+  return reached
+}
+
+function staticSpecifiers(file: string): string[] {
+  if (!/\.m?js$/.test(file)) return []
+  try {
+    const [imports] = esModuleLexer().parse(fs.readFileSync(file, 'utf8'))
+    return imports.flatMap((entry) =>
+      entry.type !== 'dynamic' && entry.type !== 'import-meta' && typeof entry.specifier === 'string'
+        ? [entry.specifier]
+        : [],
+    )
+  } catch {
+    // Not an ES module (or not readable): nothing to follow.
+    return []
+  }
+}
+
+function isFileOnDisk(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile()
+  } catch {
+    return false
+  }
 }
 
 function filesOfInstall(dir: string, subpath: string): Set<string> {

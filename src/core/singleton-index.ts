@@ -13,11 +13,17 @@ const MARKER: Declaration = { label: MARKER_LABEL, scope: 'module' }
 export interface Unit {
   key: string
   scope: UnitScope
+  /**
+   * What makes two placements two copies: their module ids, or their installs (a package, and a
+   * `pkg/subpath` whose code may sit in several files of one install: its shim and its chunk).
+   */
+  copiesBy: 'id' | 'install'
 }
 
 interface KnownSingleton {
   display: string
   declaredBy: Set<string>
+  copiesBy: Unit['copiesBy']
 }
 
 /** A module that is a copy of a declared singleton without being declared itself. */
@@ -143,7 +149,7 @@ export class SingletonIndex {
       if (!known) {
         const display =
           unit.scope === 'package' ? (identity.package?.name ?? identity.file) : displayModule(identity, this.root)
-        known = { display, declaredBy: new Set() }
+        known = { display, declaredBy: new Set(), copiesBy: unit.copiesBy }
         this.#known.set(unit.key, known)
       }
       for (const declaration of declarations) known.declaredBy.add(declaration.label)
@@ -219,10 +225,12 @@ export class SingletonIndex {
     const identity = this.resolver.identify(id)
     if (!identity) return null
     const units: Unit[] = []
-    if (this.#known.has(identity.key)) units.push({ key: identity.key, scope: 'module' })
-    else if (this.#known.has(identity.installKey)) units.push({ key: identity.installKey, scope: 'install' })
+    const knownKey = this.#known.get(identity.key)
+    if (knownKey) units.push({ key: identity.key, scope: 'module', copiesBy: knownKey.copiesBy })
+    else if (this.#known.has(identity.installKey))
+      units.push({ key: identity.installKey, scope: 'install', copiesBy: 'id' })
     if (identity.package && this.#known.has(packageKey(identity.package.name))) {
-      units.push({ key: packageKey(identity.package.name), scope: 'package' })
+      units.push({ key: packageKey(identity.package.name), scope: 'package', copiesBy: 'install' })
     }
     if (units.some((unit) => unit.scope !== 'package')) return { identity, units, builtFrom: undefined }
     const built = this.#builtFromSingleton(identity)
@@ -244,8 +252,10 @@ export class SingletonIndex {
     for (const source of sourcesOfBuiltFile(identity.realpath)) {
       const origin = this.resolver.identify(source)
       if (!origin) continue
-      if (this.#known.has(origin.key)) return { units: [{ key: origin.key, scope: 'module' }], source }
-      if (this.#known.has(origin.installKey)) return { units: [{ key: origin.installKey, scope: 'install' }], source }
+      if (this.#known.has(origin.key)) return { units: [{ key: origin.key, scope: 'module', copiesBy: 'id' }], source }
+      if (this.#known.has(origin.installKey)) {
+        return { units: [{ key: origin.installKey, scope: 'install', copiesBy: 'id' }], source }
+      }
     }
     return undefined
   }
@@ -280,10 +290,16 @@ function unitsOf(identity: ModuleIdentity, declarations: readonly Declaration[])
   const packageScope = declarations.some((declaration) => declaration.scope === 'package')
   const units: Unit[] = []
   const named = declarations.find((declaration) => declaration.key !== undefined)?.key
-  if (named !== undefined) units.push({ key: named, scope: 'module' })
-  else if (moduleScope || !identity.package) units.push({ key: identity.key, scope: 'module' })
-  else units.push({ key: identity.installKey, scope: 'install' })
-  if (packageScope && identity.package) units.push({ key: packageKey(identity.package.name), scope: 'package' })
+  if (named !== undefined) {
+    // A `pkg/subpath`: every file its export reaches in one install is that install's copy; one
+    // file under two ids, or two files the export maps to (esm and cjs), are still two copies.
+    units.push({ key: named, scope: 'module', copiesBy: 'install' })
+    if (identity.package) units.push({ key: identity.installKey, scope: 'install', copiesBy: 'id' })
+  } else if (moduleScope || !identity.package) units.push({ key: identity.key, scope: 'module', copiesBy: 'id' })
+  else units.push({ key: identity.installKey, scope: 'install', copiesBy: 'id' })
+  if (packageScope && identity.package) {
+    units.push({ key: packageKey(identity.package.name), scope: 'package', copiesBy: 'install' })
+  }
   return units
 }
 

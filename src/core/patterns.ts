@@ -333,17 +333,17 @@ function linkedFolders(posixGlob: string, root: string): { folder: string; rest:
   const { base } = picomatch().scan(posixGlob)
   if (base === '' || !base.includes('node_modules')) return []
   const after = posixGlob.slice(base.length).replace(/^\//, '')
-  const compile = (glob: string) => picomatch()(glob, { strictBrackets: true, dot: true, windows: false })
+  const compileRest = (glob: string) => picomatch()(glob, { strictBrackets: true, dot: true, windows: false })
   const found: { folder: string; rest: (file: string) => boolean }[] = []
   const baseDir = path.join(root, base)
   const realBase = realpathOrNull(baseDir)
   if (realBase && realBase !== baseDir && after !== '')
-    found.push({ folder: realBase + path.sep, rest: compile(after) })
+    found.push({ folder: realBase + path.sep, rest: compileRest(after) })
   // One wildcard segment right after the base: each symlinked entry it can name.
   const [first, ...others] = after.split('/')
   if (first && others.length > 0 && picomatch().scan(first).isGlob) {
-    const names = compile(first)
-    const rest = compile(others.join('/'))
+    const names = compileRest(first)
+    const rest = compileRest(others.join('/'))
     for (const entry of entriesOf(baseDir)) {
       const real = realpathOrNull(entry)
       if (real && real !== entry && names(path.basename(entry))) found.push({ folder: real + path.sep, rest })

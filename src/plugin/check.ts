@@ -36,6 +36,12 @@ export function checkPlugin(
   environments: EnvironmentProgress,
 ): Plugin {
   const { root } = settings
+  // Vite resolves ids itself; its `resolve.preserveSymlinks` keeps symlinked paths as ids.
+  const viteHooks = {
+    configResolved(config: { resolve?: { preserveSymlinks?: boolean } }) {
+      if (config.resolve?.preserveSymlinks) index.resolveEveryId()
+    },
+  }
   return {
     name: `${PLUGIN_NAME}:check`,
     options(input) {
@@ -47,12 +53,7 @@ export function checkPlugin(
       else if (!('rolldownVersion' in this.meta)) index.resolveIdsInLinkedFolders()
       return null
     },
-    // Vite resolves ids itself; its `resolve.preserveSymlinks` keeps symlinked paths as ids.
-    ...{
-      configResolved(config: { resolve?: { preserveSymlinks?: boolean } }) {
-        if (config.resolve?.preserveSymlinks) index.resolveEveryId()
-      },
-    },
+    ...viteHooks,
     buildEnd(error) {
       if (!error) return
       // A host may stop every build as soon as one fails: judge what completed, and say so.

@@ -3,7 +3,6 @@ import path from 'node:path'
 import { build as viteBuild } from 'vite'
 import { describe, expect, it } from 'vitest'
 import { buildWithout, runCli } from '../../helpers/cli.ts'
-import { runViteCli } from '../../helpers/vite.ts'
 import { execute, statefulModule, writeFixture, type FixtureFiles } from '../../helpers/fixture.ts'
 
 function lazyProject(twin: boolean): FixtureFiles {

@@ -234,16 +234,18 @@ function subpathFiles(pkg: PackageInfo, subpath: string): Set<string> {
 const MAX_REACHED_FILES = 200
 
 /**
- * The export's files and the files of the same install they import or re-export statically: a
- * library built with shared chunks exports a shim (`export * from './store-Cx81ab.mjs'`) while
- * the state lives in the chunk, which is the subpath's code as much as the shim is.
+ * The export's files and, where an export's file is a shim (only imports and re-exports, as a
+ * library built with shared chunks writes `export * from './store-Cx81ab.mjs'`), the files of the
+ * same install it forwards to: the state lives there, so they are the subpath's code as much as
+ * the shim is. A file with code of its own is the subpath's module; its imports are not followed.
  */
 function withStaticImports(dir: string, files: Set<string>): Set<string> {
   const reached = new Set(files)
   const pending = [...files]
   for (let file = pending.pop(); file !== undefined && reached.size < MAX_REACHED_FILES; file = pending.pop()) {
     const absolute = path.join(dir, file)
-    for (const specifier of staticSpecifiers(absolute)) {
+    const shim = forwardedSpecifiers(absolute)
+    for (const specifier of shim ?? []) {
       if (!specifier.startsWith('./') && !specifier.startsWith('../')) continue
       const target = path.resolve(path.dirname(absolute), specifier)
       if (!target.startsWith(dir + path.sep)) continue
@@ -257,18 +259,38 @@ function withStaticImports(dir: string, files: Set<string>): Set<string> {
   return reached
 }
 
-function staticSpecifiers(file: string): string[] {
-  if (!/\.m?js$/.test(file)) return []
+const COMMENTS = /\/\*[\s\S]*?\*\/|\/\/[^\n]*/g
+const LOCAL_EXPORT_LIST = /export\s*\{[^}]*\}\s*;?/g
+
+/** What a shim forwards to (its static imports and re-exports), or undefined for a file with code of its own. */
+function forwardedSpecifiers(file: string): string[] | undefined {
+  if (!/\.m?js$/.test(file)) return undefined
   try {
-    const [imports] = esModuleLexer().parse(fs.readFileSync(file, 'utf8'))
-    return imports.flatMap((entry) =>
-      entry.type !== 'dynamic' && entry.type !== 'import-meta' && typeof entry.specifier === 'string'
-        ? [entry.specifier]
-        : [],
-    )
+    const code = fs.readFileSync(file, 'utf8')
+    const [imports] = esModuleLexer().parse(code)
+    let rest = ''
+    let from = 0
+    for (const entry of imports) {
+      if (entry.type === 'dynamic' || entry.type === 'import-meta') return undefined
+      rest += code.slice(from, entry.importStart)
+      from = entry.importEnd
+    }
+    rest += code.slice(from)
+    // The lexer has located every import statement; what is left may only be comments and
+    // `export { local }` lists of what was imported.
+    if (
+      rest
+        .replace(COMMENTS, '')
+        .replace(LOCAL_EXPORT_LIST, '')
+        .replace(/['"]use strict['"];?/, '')
+        .trim() !== ''
+    ) {
+      return undefined
+    }
+    return imports.flatMap((entry) => (typeof entry.specifier === 'string' ? [entry.specifier] : []))
   } catch {
     // Not an ES module (or not readable): nothing to follow.
-    return []
+    return undefined
   }
 }
 

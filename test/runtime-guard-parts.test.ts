@@ -147,7 +147,7 @@ describe('the native filters', () => {
     ]
     const matcher = new SingletonMatcher(patterns, dir)
     const resolver = new IdentityResolver()
-    const filters = singletonIdFilter(patterns, dir)
+    const filters = singletonIdFilter(matcher)
     const passes = (id: string) => filters.some((filter) => filter.test(id))
     const declared = [
       'src/state.ts',

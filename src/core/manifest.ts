@@ -40,6 +40,11 @@ export function installedNameOf(dir: string): string | undefined {
   return undefined
 }
 
+/** The part of a path that says it lies in an install of `folder`: `/node_modules/<folder>/`. */
+export function installSegmentOf(folder: string): string {
+  return `${path.sep}node_modules${path.sep}${folder.split('/').join(path.sep)}${path.sep}`
+}
+
 /** How deep an `exports` value may nest before it is taken as broken metadata. */
 const MAX_EXPORTS_DEPTH = 32
 

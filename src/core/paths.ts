@@ -29,7 +29,7 @@ export function splitQuery(id: string): { file: string; query: string } {
   return { file, query }
 }
 
-function isFile(file: string): boolean {
+export function isFile(file: string): boolean {
   try {
     return fs.statSync(file).isFile()
   } catch {
@@ -87,6 +87,11 @@ function realRootOf(root: string): string | null {
   let real = realRoots.get(root)
   if (real === undefined) realRoots.set(root, (real = realpathOrNull(root)))
   return real
+}
+
+/** Whether `file` is `dir` or lies inside it. */
+export function isInside(file: string, dir: string): boolean {
+  return file === dir || file.startsWith(dir + path.sep)
 }
 
 /** The deepest folder holding every one of `dirs`. */

@@ -3,8 +3,16 @@ import path from 'node:path'
 import type * as EsModuleLexer from 'es-module-lexer'
 import type Picomatch from 'picomatch'
 import { loadOnUse } from './load-on-use.ts'
-import { aliasFoldersOf, exportEntries, exportTargets, normaliseTarget, readManifest } from './manifest.ts'
-import { realpathOrNull, toPosix } from './paths.ts'
+import { folderIdFilter, globIdFilter, installIdFilter, pathIdFilter } from './native-filter.ts'
+import {
+  aliasFoldersOf,
+  exportEntries,
+  exportTargets,
+  installSegmentOf,
+  normaliseTarget,
+  readManifest,
+} from './manifest.ts'
+import { isFile, realpathOrNull, toPosix } from './paths.ts'
 import type { Declaration, DeclarationScope, ModuleIdentity, PackageInfo, Pattern } from './types.ts'
 
 // Only glob patterns need it.
@@ -25,6 +33,8 @@ interface CompiledPattern {
   key?: string
   /** The package a package pattern names. */
   packageName?: string
+  /** A superset of the modules it declares, as expressions rolldown tests natively (`filter.id`). */
+  idFilters: RegExp[]
   /**
    * A quick test on a file path that lets through at least every module the pattern declares:
    * plain string work, run for each module id of an output before anything costlier.
@@ -83,6 +93,7 @@ function compile(pattern: Pattern, root: string): CompiledPattern {
       matches: (m) => regexp.test(m.id) || regexp.test(m.realpath),
       matchesExternal: (specifier) => regexp.test(specifier),
       mayMatch: (file) => regexp.test(file),
+      idFilters: [regexp],
     }
   }
   const specifier = pattern.trim()
@@ -107,6 +118,7 @@ function compileFile(label: string, file: string): CompiledPattern {
     matches: (m) => test(m.file) || test(m.realpath),
     matchesExternal: (imported) => path.isAbsolute(imported) && test(imported),
     mayMatch: (candidate) => test(candidate),
+    idFilters: spellings.map((spelling) => pathIdFilter(spelling, isFolder)),
   }
 }
 
@@ -144,6 +156,7 @@ function compileGlob(label: string, written: string, root: string): CompiledPatt
     matches: (m) => matchFile(m.file) || matchFile(m.realpath),
     matchesExternal: (imported) => path.isAbsolute(imported) && matchFile(imported),
     mayMatch: matchFile,
+    idFilters: [globIdFilter(glob, root), ...throughLinks.map(({ folder }) => folderIdFilter(folder))],
   }
 }
 
@@ -166,15 +179,12 @@ function compilePackage(label: string, specifier: string, root: string): Compile
   const segmentOf = (folder: string) =>
     `${path.sep}node_modules${path.sep}${folder.split('/').join(path.sep)}${path.sep}`
   const installedSegment = segmentOf(name)
-  const installedSegments = [installedSegment, ...aliasFoldersOf(name, root).map(segmentOf)]
-  let linked: string | undefined
-  try {
-    linked = fs.realpathSync.native(path.join(root, 'node_modules', name))
-  } catch {
-    linked = undefined
-  }
+  const aliases = aliasFoldersOf(name, root)
+  const installedSegments = [installedSegment, ...aliases.map(segmentOf)]
+  const linked = realpathOrNull(path.join(root, 'node_modules', name)) ?? undefined
   const workspaceFolders = [
-    ...(linked && !linked.includes(installedSegment) ? [linked] : []),
+    // The root's link leads to a workspace package only when its target is no install itself.
+    ...(linked && !`${linked}${path.sep}`.includes(`${path.sep}node_modules${path.sep}`) ? [linked] : []),
     ...workspaceFoldersOf(name, root),
   ].map((folder) => folder + path.sep)
   const workspaceFolder = workspaceFolders[0]
@@ -193,6 +203,14 @@ function compilePackage(label: string, specifier: string, root: string): Compile
     ...(subpath === '' ? {} : { key: `package:${name}/./${subpath}` }),
     packageName: name,
     mayMatch: (file) => inPackage(file) || workspaceFolders.some((folder) => file.startsWith(folder)),
+    idFilters: [
+      // A `pkg/subpath` lets through the base names its files can have in the install the root
+      // sees (a shim's chunk included), the subpath's own and `index`.
+      ...[name, ...aliases].map((folder) =>
+        installIdFilter(folder, subpath === '' ? undefined : fileStemsOf(subpath, rootFiles ?? new Set())),
+      ),
+      ...workspaceFolders.map(folderIdFilter),
+    ],
     matchesExternal: (imported) => imported === specifier || (subpath === '' && imported.startsWith(`${name}/`)),
     matches: (m) => {
       if (!m.package || m.package.name !== name || m.subpath === undefined) return false
@@ -250,7 +268,7 @@ function withStaticImports(dir: string, files: Set<string>): Set<string> {
       const target = path.resolve(path.dirname(absolute), specifier)
       if (!target.startsWith(dir + path.sep)) continue
       const relative = toPosix(path.relative(dir, target))
-      if (!reached.has(relative) && isFileOnDisk(target)) {
+      if (!reached.has(relative) && isFile(target)) {
         reached.add(relative)
         pending.push(relative)
       }
@@ -294,18 +312,15 @@ function forwardedSpecifiers(file: string): string[] | undefined {
   }
 }
 
-function isFileOnDisk(file: string): boolean {
-  try {
-    return fs.statSync(file).isFile()
-  } catch {
-    return false
-  }
+function fileStemsOf(subpath: string, files: ReadonlySet<string>): string[] {
+  const stem = (file: string) => path.posix.basename(file).replace(/\.[^.]*$/, '')
+  return [...new Set([stem(subpath), 'index', ...[...files].map(stem)])]
 }
 
 function filesOfInstall(dir: string, subpath: string): Set<string> {
   const read = readManifest(path.join(dir, 'package.json'))
   const exportsField = read.status === 'ok' ? read.manifest.exports : undefined
-  return subpathFiles({ exports: exportsField } as PackageInfo, subpath)
+  return subpathFiles({ exports: exportsField, dir: dir.replace(/[\\/]+$/, '') } as PackageInfo, subpath)
 }
 
 /**
@@ -325,7 +340,7 @@ function workspaceFoldersOf(name: string, root: string): string[] {
   for (const pattern of patterns) {
     if (typeof pattern !== 'string') continue
     const candidates = pattern.endsWith('/*')
-      ? subfolders(path.join(root, pattern.slice(0, -2)))
+      ? entriesOf(path.join(root, pattern.slice(0, -2)))
       : [path.join(root, pattern)]
     for (const folder of candidates) {
       const manifest = readManifest(path.join(folder, 'package.json'))
@@ -333,17 +348,6 @@ function workspaceFoldersOf(name: string, root: string): string[] {
     }
   }
   return folders
-}
-
-function subfolders(dir: string): string[] {
-  try {
-    return fs
-      .readdirSync(dir, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => path.join(dir, entry.name))
-  } catch {
-    return []
-  }
 }
 
 /**

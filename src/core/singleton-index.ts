@@ -1,8 +1,8 @@
 import path from 'node:path'
 import { sourcesOfBuiltFile } from './built-from.ts'
 import { displayModule, type IdentityResolver } from './identity.ts'
-import { aliasFoldersOf } from './manifest.ts'
-import { baseNameOf, realpathOrNull, splitQuery } from './paths.ts'
+import { aliasFoldersOf, installSegmentOf } from './manifest.ts'
+import { baseNameOf, isInside, realpathOrNull, splitQuery } from './paths.ts'
 import { MARKER_LABEL, type SingletonMatcher } from './patterns.ts'
 import type { Declaration, ModuleIdentity, UnitScope } from './types.ts'
 
@@ -164,11 +164,10 @@ export class SingletonIndex {
     const declaredInEveryInstall = declarations.every((d) => d.scope === 'package' || d.key !== undefined)
     if (pkg && !declaredInEveryInstall && !isInside(this.root, pkg.dir)) {
       this.#knownPackageNames.add(pkg.name)
-      const segmentOf = (folder: string) =>
-        `${path.sep}node_modules${path.sep}${folder.split('/').join(path.sep)}${path.sep}`
-      if (!this.#packageSegments.has(segmentOf(pkg.name))) {
-        for (const folder of [pkg.name, ...aliasFoldersOf(pkg.name, this.root)])
-          this.#packageSegments.add(segmentOf(folder))
+      if (!this.#packageSegments.has(installSegmentOf(pkg.name))) {
+        for (const folder of [pkg.name, ...aliasFoldersOf(pkg.name, this.root)]) {
+          this.#packageSegments.add(installSegmentOf(folder))
+        }
       }
       this.#packageDirs.add(pkg.dir + path.sep)
       // Only a workspace package is bundled from its source and its build; installed ones are not read.
@@ -301,10 +300,6 @@ function unitsOf(identity: ModuleIdentity, declarations: readonly Declaration[])
     units.push({ key: packageKey(identity.package.name), scope: 'package', copiesBy: 'install' })
   }
   return units
-}
-
-function isInside(file: string, dir: string): boolean {
-  return file === dir || file.startsWith(dir + path.sep)
 }
 
 function isWorkspacePackage(dir: string): boolean {

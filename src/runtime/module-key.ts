@@ -1,6 +1,5 @@
-import path from 'node:path'
 import { isInstalledPackage } from '../core/identity.ts'
-import { displayPath } from '../core/paths.ts'
+import { displayPath, isInside } from '../core/paths.ts'
 import type { ModuleIdentity } from '../core/types.ts'
 
 /**
@@ -19,9 +18,4 @@ export function moduleKey(identity: ModuleIdentity, root: string): { module: str
     return { module: `${pkg.name}${subpath}`, version: pkg.version }
   }
   return { module: displayPath(identity.realpath, root), version: undefined }
-}
-
-function isInside(dir: string, root: string): boolean {
-  const relative = path.relative(root, dir)
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))
 }

@@ -66,7 +66,7 @@ export function runtimeGuardPlugins(
       name: `${PLUGIN_NAME}:runtime`,
       transform: {
         order: 'post',
-        filter: { id: singletonIdFilter(options.singletons, options.root) },
+        filter: { id: singletonIdFilter(matcher) },
         handler(code, id, meta) {
           if (isAlreadyGuarded(code) || !declared(id)) return null
           return inject(code, id, meta)

@@ -1,6 +1,7 @@
 import type MagicStringClass from 'magic-string'
 import type { SourceMap } from 'magic-string'
 import { loadOnUse } from '../core/load-on-use.ts'
+import { readPrologue } from '../core/prologue.ts'
 
 const magicString = loadOnUse<{ default: typeof MagicStringClass }>('magic-string')
 import { createRegistry, REGISTRY_KEY, REGISTRY_VERSION } from './registry.ts'
@@ -44,28 +45,7 @@ export function isAlreadyGuarded(code: string): boolean {
  * before its own top level runs.
  */
 export function insertionPoint(code: string): number {
-  let index = code.startsWith('#!') ? code.indexOf('\n') + 1 || code.length : 0
-  let point = index
-  while (index < code.length) {
-    const char = code[index] as string
-    if (/\s/.test(char)) {
-      index++
-    } else if (code.startsWith('//', index)) {
-      const end = code.indexOf('\n', index)
-      index = end === -1 ? code.length : end + 1
-    } else if (code.startsWith('/*', index)) {
-      const end = code.indexOf('*/', index + 2)
-      if (end === -1) return point
-      index = end + 2
-    } else {
-      // A directive ends its statement: `'use strict' + x` is an expression, not a directive.
-      const directive = /^(['"])use [\w -]+\1[ \t]*(?:;|(?=\r?\n|$|\/[/*]))/.exec(code.slice(index, index + 60))
-      if (!directive) return point
-      index += directive[0].length
-      point = index
-    }
-  }
-  return point
+  return readPrologue(code).end
 }
 
 export interface Injected {

@@ -1,5 +1,5 @@
 /** What comes before a module's first statement: its hashbang, comments and directives. */
-export interface Prologue {
+interface Prologue {
   /** Comments in order; a block comment's text without its `/*` and `*\/`. */
   comments: { text: string; block: boolean }[]
   /** Where the first statement may start: after the hashbang and the last directive. */

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { indexExports, installedNameOf, readManifest, type ExportIndex } from './manifest.ts'
+import { indexExports, installedNameOf, installFolderOf, readManifest, type ExportIndex } from './manifest.ts'
 import { displayPath, isVirtualId, realpathOrNull, splitQuery, toPosix } from './paths.ts'
 import type { MetadataProblem, ModuleIdentity, PackageInfo } from './types.ts'
 
@@ -49,7 +49,7 @@ export class IdentityResolver {
     let found: PackageInfo | null
     // Inside an installed package, only its install folder starts a package: a subfolder's own
     // named manifest (preact's `hooks/package.json`) is part of the package it ships in.
-    const insideInstall = !installedName && isInsideNodeModules(dir)
+    const insideInstall = !installedName && installFolderOf(dir) !== undefined
     if (insideInstall) {
       const parent = path.dirname(dir)
       found = parent === dir ? null : this.packageOf(parent)
@@ -73,14 +73,8 @@ export class IdentityResolver {
    * another folder name. One manifest read per install folder.
    */
   installedPackageNameOf(file: string): string | undefined {
-    const at = file.lastIndexOf(`${path.sep}node_modules${path.sep}`)
-    if (at === -1) return undefined
-    const start = at + `${path.sep}node_modules${path.sep}`.length
-    const first = file.indexOf(path.sep, start)
-    if (first === -1) return undefined
-    const end = file[start] === '@' ? file.indexOf(path.sep, first + 1) : first
-    if (end === -1) return undefined
-    return this.packageOf(file.slice(0, end))?.name
+    const folder = installFolderOf(file)
+    return folder === undefined || folder === file ? undefined : this.packageOf(folder)?.name
   }
 
   /** Metadata problems met since the last call, each reported once per resolver. */
@@ -206,10 +200,4 @@ export function displayModule(identity: ModuleIdentity, root: string, withVersio
 export function displayId(id: string, root: string, resolver: IdentityResolver): string {
   const location = resolver.locate(id)
   return location ? displayModule(location, root, true) : displayPath(id, root)
-}
-
-/** A folder below an install (`node_modules/<name>/...`), not an install folder itself. */
-function isInsideNodeModules(dir: string): boolean {
-  const at = Math.max(dir.lastIndexOf('/node_modules/'), dir.lastIndexOf('\\node_modules\\'))
-  return at !== -1 && dir.slice(at + '/node_modules/'.length).split(/[\\/]/).length > 1
 }

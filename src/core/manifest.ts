@@ -32,12 +32,25 @@ export function readManifest(file: string): ManifestRead {
 
 /** The package name a folder is installed under: `node_modules/<name>` or `node_modules/@scope/<name>`. */
 export function installedNameOf(dir: string): string | undefined {
-  const at = Math.max(dir.lastIndexOf('/node_modules/'), dir.lastIndexOf('\\node_modules\\'))
+  const folder = installFolderOf(dir)
+  return folder === dir
+    ? folder.slice(folder.lastIndexOf('node_modules') + 'node_modules/'.length).replace(/\\/g, '/')
+    : undefined
+}
+
+/**
+ * The install folder (`node_modules/<name>` or `node_modules/@scope/<name>`) that holds `file`, or
+ * is it; undefined outside an install (a pnpm store's `node_modules/.pnpm/x@1` is none).
+ */
+export function installFolderOf(file: string): string | undefined {
+  const at = Math.max(file.lastIndexOf('/node_modules/'), file.lastIndexOf('\\node_modules\\'))
   if (at === -1) return undefined
-  const parts = dir.slice(at + '/node_modules/'.length).split(/[\\/]/)
-  if (parts.length === 1 && parts[0] && !parts[0].startsWith('@') && !parts[0].startsWith('.')) return parts[0]
-  if (parts.length === 2 && parts[0]?.startsWith('@') && parts[1]) return `${parts[0]}/${parts[1]}`
-  return undefined
+  const start = at + '/node_modules/'.length
+  const parts = file.slice(start).split(/[\\/]/)
+  const length = parts[0]?.startsWith('@') ? 2 : 1
+  const name = parts.slice(0, length)
+  if (name.length < length || name.some((part) => part === '') || (name[0] as string).startsWith('.')) return undefined
+  return file.slice(0, start) + name.join(file[at] as string)
 }
 
 /** The part of a path that says it lies in an install of `folder`: `/node_modules/<folder>/`. */

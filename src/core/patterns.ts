@@ -176,11 +176,8 @@ function compilePackage(label: string, specifier: string, root: string): Compile
   // Installed copies live under node_modules/<name>/ (pnpm's store too), or under the folder of an
   // npm alias (`"v1": "npm:<name>@1"`); a workspace package resolves to its own folder, found
   // through the root's link to it or the root's `workspaces`.
-  const segmentOf = (folder: string) =>
-    `${path.sep}node_modules${path.sep}${folder.split('/').join(path.sep)}${path.sep}`
-  const installedSegment = segmentOf(name)
   const aliases = aliasFoldersOf(name, root)
-  const installedSegments = [installedSegment, ...aliases.map(segmentOf)]
+  const installedSegments = [name, ...aliases].map(installSegmentOf)
   const linked = realpathOrNull(path.join(root, 'node_modules', name)) ?? undefined
   const workspaceFolders = [
     // The root's link leads to a workspace package only when its target is no install itself.

@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { inspect, promisify } from 'node:util'
+import { inspect } from 'node:util'
 import { build, createBuilder, createLogger, type InlineConfig, type Logger } from 'vite'
 import { projectRoot } from './fixture.ts'
+import { runNodeCli, type CliResult } from './process.ts'
 
 export interface ViteResult {
   /** The error the build threw (its `message`), or undefined when it passed. */
@@ -59,28 +59,9 @@ export async function viteBuildApp(dir: string, config: InlineConfig): Promise<V
   return result
 }
 
-const execFileAsync = promisify(execFile)
-
 /** The real `vite build` CLI in `dir` (its vite.config.mjs loads the plugin from the built dist). */
-export async function runViteCli(
-  dir: string,
-  args: string[] = ['build'],
-): Promise<{ exitCode: number; output: string }> {
-  const cli = path.join(projectRoot, 'node_modules/vite/bin/vite.js')
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, ...args], {
-      cwd: dir,
-      timeout: 60_000,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-    })
-    return { exitCode: 0, output: stdout + stderr }
-  } catch (error) {
-    const failure = error as { code?: number; stdout?: string; stderr?: string }
-    return {
-      exitCode: typeof failure.code === 'number' ? failure.code : 1,
-      output: `${failure.stdout ?? ''}${failure.stderr ?? ''}`,
-    }
-  }
+export function runViteCli(dir: string, args: string[] = ['build']): Promise<CliResult> {
+  return runNodeCli(path.join(projectRoot, 'node_modules/vite/bin/vite.js'), dir, args)
 }
 
 /** Files written under `folder`, relative to it, sorted. */

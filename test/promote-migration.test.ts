@@ -114,9 +114,51 @@ describe('promote replaces a hand-kept list of 40 entries (tsdown CLI)', () => {
     const lines = result.output.split('\n').filter((line) => line.includes('SINGLETON_PROMOTE_MIGRATION'))
     expect(lines).toHaveLength(1)
     expect(lines[0]).toContain(
-      `SINGLETON_PROMOTE_MIGRATION: your entry list vs promote: 19 entries promote now pins under the same name, safe to delete (agents/auth-profiles.runtime, agents/model-catalog.runtime, auto-reply/reply/agent-runner.runtime, auto-reply/reply/followup-runner.runtime, auto-reply/reply/summarizer.runtime and 14 more); 1 listed entry is imported statically, not a runtime boundary (${STATIC_RUNTIME_ENTRY}); promote also pins 3 modules the list lacks.`,
+      `SINGLETON_PROMOTE_MIGRATION: 19 listed entries safe to delete, 1 listed entry imported statically, not a runtime boundary (${STATIC_RUNTIME_ENTRY}). Every name: the report's "migration" field (option report: true).`,
     )
     expect(result.output).not.toContain('SINGLETON_PROMOTED')
+  })
+
+  it.each([
+    ["boundaries: 'all'", `{ boundaries: 'all' }`, 'promote pins it'],
+    ['promote: true', 'true', "set promote.boundaries: 'all'"],
+  ])(
+    'a list of 39 that forgot one runtime boundary: the warn-level line leads with its name (%s)',
+    async (_, promote, remedy) => {
+      const forgotten = 'gateway/ws-runtime'
+      const dir = writeFixture('list-forgot-one', project(without(FULL, [forgotten]), guard(promote), importPlugin))
+      const result = await runTsdown(dir, ['--log-level', 'warn'])
+      expect(result.exitCode, result.output).toBe(0)
+      const lines = result.output.split('\n').filter((line) => line.includes('SINGLETON_PROMOTE_MIGRATION'))
+      expect(lines).toHaveLength(1)
+      const line = lines[0] as string
+      const said = line.slice(line.indexOf('SINGLETON_PROMOTE_MIGRATION: ') + 'SINGLETON_PROMOTE_MIGRATION: '.length)
+      // The forgotten boundary comes first, by name, with what it would do to a running process.
+      expect(
+        said.startsWith(
+          promote === 'true' ? '1 lazy runtime boundary' : 'your entry list lacks 1 lazy runtime boundary',
+        ),
+      ).toBe(true)
+      expect(said.indexOf(fileOf(forgotten))).toBeLessThan(said.indexOf('safe to delete'))
+      expect(said).toContain('would strand a running process after a rebuild')
+      expect(said).toContain(remedy)
+      // The executed truth of "would strand": without promote, a clean rebuild strands the process there.
+      const plain = writeFixture('list-forgot-one-plain', project(without(FULL, [forgotten]), guard(), importPlugin))
+      expect((await runTsdown(plain, ['--log-level', 'warn'])).exitCode).toBe(0)
+      const host = startHost(plain, HOST_SCRIPT)
+      await host.ready
+      await rebuildAtVersion2(plain)
+      const after = await host.release()
+      expect(after.boundaries?.[forgotten]).toEqual({ error: 'ERR_MODULE_NOT_FOUND' })
+    },
+  )
+
+  it('a list that forgot no boundary: the line names no boundary as missing', async () => {
+    const dir = writeFixture('list-forgot-none', project(FULL, guard('true'), importPlugin))
+    const result = await runTsdown(dir, ['--log-level', 'warn'])
+    expect(result.exitCode, result.output).toBe(0)
+    expect(result.output).not.toContain('lacks')
+    expect(result.output).not.toContain('stay hashed')
   })
 })
 
@@ -125,7 +167,7 @@ interface MigrationField {
   kept: { name: string; module: string; why: string }[]
   notBoundaries: { name: string; module: string; importedBy: string[] }[]
   addedByPromote: { name: string; module: string; reason: string }[]
-  missing: { module: string; fileName: string }[]
+  missing: { module: string; fileName: string; importer?: string; pinned: boolean }[]
 }
 
 async function migrationOf(
@@ -184,18 +226,28 @@ describe('the migration view (rolldown API, report field and warning)', () => {
         .sort(byName),
     )
     expect(view.notBoundaries).toEqual([STATIC_ENTRY])
-    expect(view.addedByPromote).toEqual(
-      [{ ...entry('agents/auth-profiles.runtime'), reason: 'runtime boundary' }, ...SINGLETON_PROMOTIONS].sort(byName),
-    )
+    // Singletons promote pins are one thing; the boundaries the list forgot are another, by name.
+    expect(view.addedByPromote).toEqual([...SINGLETON_PROMOTIONS].sort(byName))
     expect(view.missing).toEqual([
+      {
+        module: 'src/agents/auth-profiles.runtime.ts',
+        fileName: 'agents/auth-profiles.runtime.mjs',
+        importer: 'src/lazy-loaders.ts',
+        pinned: true,
+      },
       {
         module: 'src/commands/status.summary.runtime.ts',
         fileName: expect.stringMatching(/^chunks\/status\.summary\.runtime-[\w-]+\.mjs$/),
+        importer: 'src/lazy-loaders.ts',
+        pinned: false,
       },
     ])
     expect(warnings).toHaveLength(1)
     expect(warnings[0]?.message).toContain(
-      "1 lazy boundary neither the list nor promote pins, left hashed so a rebuild strands a running process (src/commands/status.summary.runtime.ts): add it or set promote.boundaries: 'all'",
+      'your entry list lacks 1 lazy runtime boundary: src/agents/auth-profiles.runtime.ts; without promote it would strand a running process after a rebuild (promote pins it)',
+    )
+    expect(warnings[0]?.message).toContain(
+      "1 lazy runtime boundary neither the list nor promote pins stays hashed and would strand a running process after a rebuild: src/commands/status.summary.runtime.ts; set promote.boundaries: 'all'",
     )
   })
 

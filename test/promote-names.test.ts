@@ -202,9 +202,7 @@ describe('the migration summary', () => {
     expect(covered.warnings).toEqual([
       {
         code: 'SINGLETON_PROMOTE_MIGRATION',
-        message: expect.stringContaining(
-          '1 entry promote now pins under the same name, safe to delete (agents/auth.runtime)',
-        ),
+        message: expect.stringContaining('1 listed entry safe to delete (agents/auth.runtime)'),
       },
     ])
     const excluded = await build(writeFixture('summary-excluded', TWO_ROOTS), {
@@ -214,7 +212,7 @@ describe('the migration summary', () => {
     })
     expect(excluded.warnings).toEqual([])
     expect(excluded.infos.map((info) => info.message)).toEqual([
-      expect.stringContaining('1 listed boundary promote does not cover: keep (agents/auth.runtime)'),
+      expect.stringContaining('1 listed boundary to keep (agents/auth.runtime)'),
     ])
   })
 })

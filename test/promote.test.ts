@@ -212,19 +212,30 @@ describe('promote: what gets promoted and how it is named', () => {
     ['codeSplitting.groups', { codeSplitting: { groups: [{ name: 'tools', test: /tools/ }] } }],
     ['advancedChunks', { advancedChunks: { groups: [{ name: 'tools', test: /tools/ }] } }],
     ['manualChunks', { manualChunks: (id: string) => (id.includes('/tools/') ? 'tools' : null) }],
-  ])('keeps the chunking the user configured with %s', async (_, chunking) => {
-    const dir = writeFixture('promote-keeps-chunking', project('{}'))
-    const result = await build(dir, {
-      input: { main: 'src/main.ts' },
-      guard: { singletons: 'src/delegate-store.ts', promote: true },
-      outputs: [{ dir: 'dist', entryFileNames: '[name].mjs', chunkFileNames: '[name]-[hash].mjs', ...chunking }],
-    })
-    expect(result.error).toBeUndefined()
-    expect(result.files[0]?.some((file) => /^tools-[\w-]+\.mjs$/.test(file))).toBe(true)
-    expect(result.files[0]).toEqual(
-      expect.arrayContaining(['delegate-store.mjs', 'auto-reply/reply/agent-runner.runtime.mjs']),
-    )
-  })
+  ])(
+    'keeps the chunking the user configured with %s, and names the chunk it gave the singleton',
+    async (_, chunking) => {
+      const dir = writeFixture('promote-keeps-chunking', project('{}'))
+      const result = await build(dir, {
+        input: { main: 'src/main.ts' },
+        guard: { singletons: 'src/delegate-store.ts', promote: true },
+        outputs: [{ dir: 'dist', entryFileNames: '[name].mjs', chunkFileNames: '[name]-[hash].mjs', ...chunking }],
+      })
+      expect(result.error).toBeUndefined()
+      // The user's group takes the tools and what they import, the store among them: promote moves
+      // nothing out of it, and names it as the user did, without the hash (it holds the singleton).
+      expect(result.files[0]).toEqual(
+        expect.arrayContaining(['tools.mjs', 'auto-reply/reply/agent-runner.runtime.mjs', 'main.mjs']),
+      )
+      expect(result.files[0]?.some((file) => file.startsWith('delegate-store'))).toBe(false)
+      const tools = fs.readFileSync(path.join(dir, 'dist/tools.mjs'), 'utf8')
+      expect(tools).toContain('src/delegate-store.ts')
+      expect(tools).toContain('src/tools/continue-work.ts')
+      expect(result.infos.map((info) => info.message).join('\n')).toContain(
+        'src/delegate-store.ts in tools.mjs (the chunk "tools" of your chunking options)',
+      )
+    },
+  )
 
   it('fails with both sources named when a promoted name is already an entry', async () => {
     const dir = writeFixture('promote-clash-entry', { ...project('{}'), 'src/other.ts': 'export const other = 1\n' })

@@ -67,10 +67,10 @@ describe('Rollup 4: promote keeps its word', () => {
       output,
     )
     expect(result.error).toBeUndefined()
-    expect(result.files).toEqual(
-      expect.arrayContaining(['auto-reply/reply/agent-runner.runtime.mjs', 'delegate-store.mjs', 'main.mjs']),
-    )
-    expect(result.files.some((file) => /^chunks\/tools-[\w-]+\.mjs$/.test(file))).toBe(true)
+    // Rollup puts the store into the user's chunk with the tools: promote moves nothing out of
+    // it, and names it as the user's chunk naming does, without the hash.
+    expect(result.files).toEqual(['auto-reply/reply/agent-runner.runtime.mjs', 'chunks/tools.mjs', 'main.mjs'])
+    expect(fs.readFileSync(path.join(dir, 'dist/chunks/tools.mjs'), 'utf8')).toContain('new Map()')
     const truth = await execute(
       dir,
       `const main = await import('./dist/main.mjs')\nmain.continueWork('a')\nconst seen = (await main.runAgent('a')) === 'pending'\nconsole.log(JSON.stringify({ realms: globalThis.__evaluations.state, seen }))\n`,
@@ -78,22 +78,20 @@ describe('Rollup 4: promote keeps its word', () => {
     expect(truth).toEqual({ realms: 1, seen: true })
   })
 
-  it('with an object manualChunks, says the singleton could not be pinned and does not claim it', async () => {
+  it("with an object manualChunks, the user's chunk that holds the singleton keeps its name, without the hash", async () => {
     const dir = writeFixture('rollup-manual-object', serviceProject())
     const result = await rollupBuild(dir, 'src/main.js', [singletonGuard({ root: dir, singletons, promote: true })], {
       manualChunks: { tools: [path.join(dir, 'src/tools/continue-work.js')] },
     })
     expect(result.error).toBeUndefined()
-    const incomplete = result.logs.find((log) => log.code === 'SINGLETON_PROMOTE_INCOMPLETE')
-    expect(incomplete?.level).toBe('warn')
-    expect(incomplete?.message).toContain(
-      'could not be promoted to a stable file name under Rollup: src/delegate-store.js (singleton)',
-    )
-    expect(incomplete?.message).toContain('output.manualChunks is an object')
+    expect(result.logs.find((log) => log.code === 'SINGLETON_PROMOTE_INCOMPLETE')).toBeUndefined()
     const promoted = result.logs.find((log) => log.code === 'SINGLETON_PROMOTED')
     expect(promoted?.message).toContain('"auto-reply/reply/agent-runner.runtime"')
-    expect(promoted?.message).not.toContain('delegate-store')
-    expect(result.files).not.toContain('delegate-store.js')
+    expect(promoted?.message).toContain(
+      'src/delegate-store.js in tools.js (the chunk "tools" of your chunking options)',
+    )
+    expect(result.files).toEqual(['auto-reply/reply/agent-runner.runtime.js', 'main.js', 'tools.js'])
+    expect(fs.readFileSync(path.join(dir, 'dist/tools.js'), 'utf8')).toContain('new Map()')
   })
 })
 

@@ -22,7 +22,7 @@ function app(client: string): FixtureFiles {
 const build = { outDir: 'dist', rollupOptions: { input: 'src/client.ts' } }
 
 async function runClient(dir: string): Promise<Truth> {
-  const entry = findFile(path.join(dir, 'dist'), /^assets\/client-[\w-]+\.js$/)
+  const entry = findFile(path.join(dir, 'dist'), /^assets\/client(-[\w-]+)?\.js$/)
   return execute<Truth>(
     dir,
     `await import('./dist/${entry}')\nconsole.log(JSON.stringify({ realms: globalThis.__evaluations.state, seen: globalThis.__seen, data: globalThis.__data }))\n`,

@@ -125,28 +125,51 @@ export function promoteClash(name: string, module: string, other: string): strin
 }
 
 /** The promoted entries as the hand-written tsdown entry map they replace (the `coreDistEntries` pattern). */
-export function promotedEntryMap(promotions: readonly { name: string; module: string; reason: string }[]): string {
-  const width = Math.max(...promotions.map((p) => JSON.stringify(p.name).length))
-  const lines = promotions
-    .slice()
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((p) => `    ${`${JSON.stringify(p.name)}:`.padEnd(width + 1)} ${JSON.stringify(p.module)}, // ${p.reason}`)
-  return `${CODES.SINGLETON_PROMOTED}: ${promotions.length} module${promotions.length === 1 ? '' : 's'} promoted to stable entries. The same map, written by hand, would be:\n  entry: {\n${lines.join('\n')}\n  },`
-}
-
-/** Said where promote planned a stable name the host did not give (see plugin/hosts/promote-host.ts). */
-export function promoteIncomplete(
-  missed: readonly { module: string; reason: string }[],
-  host: string,
-  why: string | undefined,
+export function promotedEntryMap(
+  promotions: readonly { name: string; module: string; reason: string; alsoHolds?: readonly string[] }[],
+  alreadyStable: readonly { module: string; fileName: string; holder: string }[] = [],
 ): string {
-  const list = missed.map((m) => `${m.module} (${m.reason})`).join(', ')
-  const count = missed.length === 1 ? '1 module' : `${missed.length} modules`
-  return `${CODES.SINGLETON_PROMOTE_INCOMPLETE}: ${count} could not be promoted to a stable file name under ${host}: ${list}. Reason: ${why ?? 'the bundler did not put it in a chunk of its own'}. It keeps a hashed name, so a rebuild under a running process can load a second copy.`
+  const said: string[] = []
+  if (promotions.length > 0) {
+    const width = Math.max(...promotions.map((p) => JSON.stringify(p.name).length))
+    const lines = promotions
+      .slice()
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((p) => {
+        const beside = p.alsoHolds?.length
+          ? `; its file also holds ${countOf(p.alsoHolds.length, 'module')} the bundler put with it`
+          : ''
+        return `    ${`${JSON.stringify(p.name)}:`.padEnd(width + 1)} ${JSON.stringify(p.module)}, // ${p.reason}${beside}`
+      })
+    said.push(
+      `${promotions.length} module${promotions.length === 1 ? '' : 's'} promoted to stable entries. The same map, written by hand, would be:\n  entry: {\n${lines.join('\n')}\n  },`,
+    )
+  }
+  if (alreadyStable.length > 0) {
+    const list = alreadyStable.map((p) => `${p.module} in ${p.fileName} (${p.holder})`).join(', ')
+    said.push(
+      `${countOf(alreadyStable.length, 'singleton')} already in a file with a stable name, left where the bundler put ${alreadyStable.length === 1 ? 'it' : 'them'}: ${list}.`,
+    )
+  }
+  return `${CODES.SINGLETON_PROMOTED}: ${said.join('\n')}`
 }
 
-/** Rollup's object form of `manualChunks` cannot be extended with the promoted singletons. */
-export const MANUAL_CHUNKS_OBJECT = 'output.manualChunks is an object; write it as a function so promote can extend it'
+function countOf(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`
+}
+
+/**
+ * Said where a singleton stays in a file whose name has a hash: promote names chunks, it never
+ * moves a module into another one (see plugin/singleton-placement.ts).
+ */
+export function promoteLeftHashed(
+  placements: readonly { module: string; fileName: string; pattern: string }[],
+  host: string,
+): string {
+  const list = placements.map((p) => `${p.module} in ${p.fileName} (an entry named by "${p.pattern}")`).join(', ')
+  const count = countOf(placements.length, 'singleton')
+  return `${CODES.SINGLETON_PROMOTE_INCOMPLETE}: ${count} stay${placements.length === 1 ? 's' : ''} in a file whose name has a hash under ${host}: ${list}. Promote does not move a module out of the chunk the bundler gave it: moving it can change the order in which the program evaluates its modules. A rebuild under a running process can load a second copy; give the entries a naming without [hash] (entryFileNames) to keep it in one file across rebuilds.`
+}
 
 /** Vite's dev server serves one singleton under several ids in one environment (plugin/hosts/dev-server.ts). */
 export function servedTwice(module: string, environment: string, ids: readonly string[]): string {
@@ -157,35 +180,66 @@ export function servedTwice(module: string, environment: string, ids: readonly s
   ].join('\n')
 }
 
-/** One line comparing the user's hand-kept entry list with what promote does (the report holds every name). */
+/**
+ * One line comparing the user's hand-kept entry list with what promote does (the report holds
+ * every name). It leads with the runtime boundaries the list lacks: a forgotten boundary is the
+ * incident, and the one name a maintainer cannot see otherwise.
+ */
 export function promoteMigrationSummary(parts: {
+  /** Boundaries the list lacks that promote pins. */
+  pinnedMissing: readonly string[]
+  /** Boundaries the list lacks that stay hashed. */
+  hashedMissing: readonly string[]
+  /** Listed entries promote covers under the same name, with every export. */
   covered: readonly string[]
+  /** Listed boundaries kept because their file would lose public exports. */
+  keptForExports: readonly string[]
+  /** Every listed boundary to keep. */
   kept: readonly string[]
   notBoundaries: readonly string[]
-  addedByPromote: readonly string[]
-  missing: readonly string[]
+  boundaries: 'singletons' | 'all'
 }): string {
   const some = (names: readonly string[]) =>
-    names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`
-  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
+    names.length <= 5 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`
+  const they = (names: readonly string[], one: string, many: string) => (names.length === 1 ? one : many)
   const said: string[] = []
-  if (parts.covered.length > 0)
+  if (parts.pinnedMissing.length > 0) {
     said.push(
-      `${count(parts.covered.length, 'entry', 'entries')} promote now pins under the same name, safe to delete (${some(parts.covered)})`,
+      `your entry list lacks ${countOf(parts.pinnedMissing.length, 'lazy runtime boundary', 'lazy runtime boundaries')}: ${some(parts.pinnedMissing)}; without promote ${they(parts.pinnedMissing, 'it', 'each')} would strand a running process after a rebuild (promote pins ${they(parts.pinnedMissing, 'it', 'them')})`,
     )
-  if (parts.missing.length > 0)
+  }
+  if (parts.hashedMissing.length > 0) {
+    const fix =
+      parts.boundaries === 'all'
+        ? `add ${they(parts.hashedMissing, 'it', 'them')} to the list or leave ${they(parts.hashedMissing, 'it', 'them')} out of promote.exclude`
+        : `set promote.boundaries: 'all' (promote now pins only boundaries that reach a singleton) or add ${they(parts.hashedMissing, 'it', 'them')} to the list`
     said.push(
-      `${count(parts.missing.length, 'lazy boundary', 'lazy boundaries')} neither the list nor promote pins, left hashed so a rebuild strands a running process (${some(parts.missing)}): add ${parts.missing.length === 1 ? 'it' : 'them'} or set promote.boundaries: 'all'`,
+      `${countOf(parts.hashedMissing.length, 'lazy runtime boundary', 'lazy runtime boundaries')} neither the list nor promote pins stay${parts.hashedMissing.length === 1 ? 's' : ''} hashed and would strand a running process after a rebuild: ${some(parts.hashedMissing)}; ${fix}`,
     )
-  if (parts.notBoundaries.length > 0)
-    said.push(
-      `${count(parts.notBoundaries.length, 'listed entry is', 'listed entries are')} imported statically, not a runtime boundary (${some(parts.notBoundaries)})`,
+  }
+  // Counts, and the names while they are few.
+  const named = (names: readonly string[]) => (names.length <= 3 ? ` (${names.join(', ')})` : '')
+  const counts: string[] = []
+  if (parts.covered.length > 0) {
+    counts.push(
+      `${countOf(parts.covered.length, 'listed entry', 'listed entries')} safe to delete${named(parts.covered)}`,
     )
-  if (parts.kept.length > 0)
-    said.push(
-      `${count(parts.kept.length, 'listed boundary', 'listed boundaries')} promote does not cover: keep (${some(parts.kept)})`,
+  }
+  if (parts.kept.length > 0) {
+    const exports =
+      parts.keptForExports.length > 0
+        ? `, ${parts.keptForExports.length} of them for public exports the build does not use${named(parts.keptForExports)}`
+        : ''
+    counts.push(
+      `${countOf(parts.kept.length, 'listed boundary', 'listed boundaries')} to keep${named(parts.kept)}${exports}`,
     )
-  if (parts.addedByPromote.length > 0)
-    said.push(`promote also pins ${count(parts.addedByPromote.length, 'module', 'modules')} the list lacks`)
-  return `${CODES.SINGLETON_PROMOTE_MIGRATION}: your entry list vs promote: ${said.join('; ')}. Every name: the report's "migration" field (option report: true).`
+  }
+  if (parts.notBoundaries.length > 0) {
+    counts.push(
+      `${countOf(parts.notBoundaries.length, 'listed entry', 'listed entries')} imported statically, not a runtime boundary${named(parts.notBoundaries)}`,
+    )
+  }
+  if (counts.length > 0) said.push(counts.join(', '))
+  if (said.length === 0) said.push('the list and promote agree')
+  return `${CODES.SINGLETON_PROMOTE_MIGRATION}: ${said.join('; ')}. Every name: the report's "migration" field (option report: true).`
 }

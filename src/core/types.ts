@@ -191,6 +191,8 @@ export interface Promotion {
   reason: PromotionReason
   /** The file written, known once the output is generated. */
   fileName?: string
+  /** Modules the bundler put in the same file as a pinned singleton (promote moves nothing). */
+  alsoHolds?: string[]
 }
 
 /** A problem with a package's metadata that the user should hear of, once. */

@@ -65,6 +65,7 @@ export function listedEntries(graph: EntryGraph): ListedEntry[] {
     }
     return {
       name: entry.name,
+      id,
       module: displayPath(id, root),
       role,
       importedBy,

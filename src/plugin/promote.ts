@@ -1,7 +1,6 @@
 import type * as PluginUtils from '@rollup/pluginutils'
 import { loadOnUse } from '../core/load-on-use.ts'
 import type {
-  CodeSplittingGroup,
   ModuleInfo,
   NormalizedInputOptions,
   OutputOptions,
@@ -10,23 +9,28 @@ import type {
   PreRenderedChunk,
 } from 'rolldown'
 import { UserError } from '../core/errors.ts'
-import { CODES, PLUGIN_NAME, promoteClash, promotedEntryMap, promoteMigrationSummary } from '../core/messages.ts'
-import { migrationNeedsAttention, migrationView, type ListedEntry, type MigrationView } from '../core/migration.ts'
+import {
+  CODES,
+  PLUGIN_NAME,
+  promoteClash,
+  promotedEntryMap,
+  promoteLeftHashed,
+  promoteMigrationSummary,
+} from '../core/messages.ts'
+import { migrationNeedsAttention, migrationView, type MigrationView } from '../core/migration.ts'
 import { displayPath, isVirtualId, splitQuery, withoutExtension } from '../core/paths.ts'
 import type { SingletonIndex } from '../core/singleton-index.ts'
 import type { Pattern, Promotion, PromotionReason } from '../core/types.ts'
 import { stableEntryName, userEntries, type UserEntries, type UserEntry } from './entry-names.ts'
-import {
-  promotionHostOf,
-  singletonEvaluatedHere,
-  singletonsInSharedChunks,
-  warnUnpromotedSingletons,
-  type PromotionHost,
-} from './hosts/promote-host.ts'
-import { pinWithManualChunks, stableFileName } from './hosts/rollup-promote.ts'
+import { exportsLostWithoutEntry } from './entry-exports.ts'
+import { promotionHostOf, singletonEvaluatedHere, type PromotionHost } from './hosts/promote-host.ts'
 import { isBoundary, listedEntries } from './listed-entries.ts'
 import type { Ledger } from './ledger.ts'
 import { entryIdsOf, outputInfoOf } from './output-info.ts'
+import { namesWithHash, stableFileName, withoutHash } from './promoted-file-name.ts'
+import { singletonPlacements } from './singleton-placement.ts'
+import { watchUserChunkNames } from './user-chunk-names.ts'
+import { PromotionPlan } from './promotion-plan.ts'
 
 const pluginUtils = loadOnUse<typeof PluginUtils>('@rollup/pluginutils')
 
@@ -100,51 +104,99 @@ function buildPromoter(settings: PromoterSettings, host: PromotionHost): Plugin 
         output.codeSplitting === false || output.inlineDynamicImports || output.preserveModules,
       )
       if (host.oneFilePerModuleOrNone) return null
-      return withPromotedChunks(output, () => plan, host)
+      return withPromotedChunks(output, () => plan)
     },
     generateBundle(outputOptions, bundle) {
       if (plan.clash !== undefined) this.error(new UserError(CODES.SINGLETON_PROMOTE_CLASH, plan.clash))
-      const promotions: Promotion[] = []
-      const unpinned: { module: string; fileName: string }[] = []
-      const byName = new Map(plan.promotions.map((promotion) => [promotion.name, promotion]))
       // One file per module, or one file in all: promote set no names here, so it claims none.
-      const namedNothing = Boolean(
+      if (
         outputOptions.preserveModules ||
         outputOptions.inlineDynamicImports ||
-        (outputOptions as { codeSplitting?: unknown }).codeSplitting === false,
-      )
-      for (const item of namedNothing ? [] : Object.values(bundle)) {
-        if (item.type !== 'chunk') continue
+        (outputOptions as { codeSplitting?: unknown }).codeSplitting === false
+      ) {
+        return
+      }
+      const display = (id: string) => displayPath(id, settings.root)
+      const promotions: Promotion[] = []
+      const unpinned: { module: string; fileName: string; id: string }[] = []
+      const byName = new Map(plan.promotions.map((promotion) => [promotion.name, promotion]))
+      const boundaryIds = new Map<string, string>()
+      for (const item of Object.values(bundle)) {
+        if (item.type !== 'chunk' || item.isEntry) continue
         const name = plan.nameOfChunk(item)
         const promotion = name === undefined ? undefined : byName.get(name)
-        if (promotion) promotions.push({ ...promotion, fileName: item.fileName })
-        else if (item.isDynamicEntry && !item.isEntry && item.facadeModuleId && !isVirtualId(item.facadeModuleId)) {
-          unpinned.push({ module: displayPath(item.facadeModuleId, settings.root), fileName: item.fileName })
+        if (promotion && promotion.reason !== 'singleton') {
+          promotions.push({ ...promotion, fileName: item.fileName })
+          if (item.facadeModuleId !== null) boundaryIds.set(promotion.name, item.facadeModuleId)
+        } else if (
+          name === undefined &&
+          item.isDynamicEntry &&
+          item.facadeModuleId &&
+          !isVirtualId(item.facadeModuleId)
+        ) {
+          unpinned.push({ module: display(item.facadeModuleId), fileName: item.fileName, id: item.facadeModuleId })
         }
       }
       // A boundary rolldown kept inside its importer's chunk has no file of its own: nothing to name.
+      const placements =
+        plan.singletonNames.size === 0
+          ? []
+          : singletonPlacements({
+              bundle,
+              output: outputOptions,
+              singletonNames: plan.singletonNames,
+              nameOfChunk: (chunk) => plan.nameOfChunk(chunk),
+              holderOf: (name) => plan.holderOf(name),
+              display,
+            })
+      for (const placement of placements) {
+        if (placement.kind !== 'own') continue
+        const { name, module, fileName, alsoHolds } = placement
+        promotions.push({ name, module, reason: 'singleton', fileName, ...(alsoHolds.length > 0 ? { alsoHolds } : {}) })
+      }
       promotions.sort((a, b) => a.name.localeCompare(b.name))
+      const hashed = placements.filter((placement) => placement.kind === 'hashed')
+      if (hashed.length > 0) {
+        this.warn({ code: CODES.SINGLETON_PROMOTE_INCOMPLETE, message: promoteLeftHashed(hashed, host.label) })
+      }
       const entryIds = entryIdsOf(bundle)
-      const shared = singletonsInSharedChunks(bundle, plan.singletonNames)
-      warnUnpromotedSingletons(this, plan.promotions, promotions, shared, host)
       const output = outputInfoOf(outputOptions, entryIds, host.realm(entryIds), settings.root)
       settings.ledger.setPromotions(output.key, promotions)
-      if (promotions.length > 0) this.info({ code: CODES.SINGLETON_PROMOTED, message: promotedEntryMap(promotions) })
+      const stable = placements.filter((placement) => placement.kind === 'stable')
+      if (promotions.length > 0 || stable.length > 0) {
+        this.info({ code: CODES.SINGLETON_PROMOTED, message: promotedEntryMap(promotions, stable) })
+      }
 
       const view = migrationView({
         listed: plan.listed,
-        pinned: promotions.filter((promotion) => !entries.byName.has(promotion.name)),
-        unpinned,
+        pinned: promotions
+          .filter((promotion) => !entries.byName.has(promotion.name))
+          .map((promotion) => {
+            const id = boundaryIds.get(promotion.name)
+            return { ...promotion, importer: id === undefined ? undefined : lazyImporterOf(this, id, settings.root) }
+          }),
+        unpinned: unpinned.map(({ module, fileName, id }) => ({
+          module,
+          fileName,
+          importer: lazyImporterOf(this, id, settings.root),
+        })),
+        exportsLost: (id) => exportsLostWithoutEntry(bundle, id),
       })
       if (view) settings.ledger.setMigration(output.key, view)
       if (view && !plan.migrationSaid) {
         plan.migrationSaid = true
-        const message = migrationMessage(view)
+        const message = migrationMessage(view, settings.promote.boundaries)
         if (migrationNeedsAttention(view)) this.warn({ code: CODES.SINGLETON_PROMOTE_MIGRATION, message })
         else this.info({ code: CODES.SINGLETON_PROMOTE_MIGRATION, message })
       }
     },
   }
+}
+
+/** A module that loads a lazy boundary, as messages show it (one module info read per boundary the list lacks). */
+function lazyImporterOf(context: PluginContext, id: string, root: string): string | undefined {
+  const importer = context.getModuleInfo(id)?.dynamicImporters[0]
+  return importer === undefined ? undefined : displayPath(importer, root)
 }
 
 /** A declared singleton, or a copy of one met earlier under another id, path or install. */
@@ -163,53 +215,16 @@ function isSameModule(index: SingletonIndex, a: string, b: string): boolean {
   return first !== null && second !== null && (first.key === second.key || first.installKey === second.installKey)
 }
 
-function migrationMessage(view: MigrationView): string {
+function migrationMessage(view: MigrationView, boundaries: PromoteResolved['boundaries']): string {
   return promoteMigrationSummary({
+    pinnedMissing: view.missing.filter((entry) => entry.pinned).map((entry) => entry.module),
+    hashedMissing: view.missing.filter((entry) => !entry.pinned).map((entry) => entry.module),
     covered: view.covered.map((entry) => entry.name),
+    keptForExports: view.kept.filter((entry) => entry.exportsLost !== undefined).map((entry) => entry.name),
     kept: view.kept.map((entry) => entry.name),
     notBoundaries: view.notBoundaries.map((entry) => entry.name),
-    addedByPromote: view.addedByPromote.map((entry) => entry.name),
-    missing: view.missing.map((entry) => entry.module),
+    boundaries,
   })
-}
-
-/** What one build promotes: stable names by module id. */
-class PromotionPlan {
-  promotions: Promotion[] = []
-  readonly boundaryNames: Map<string, string> = new Map()
-  readonly singletonNames: Map<string, string> = new Map()
-  /** The user's entries as the migration view sees them. */
-  listed: ListedEntry[] = []
-  /** The migration summary is said once per build, not once per output. */
-  migrationSaid = false
-  /** Names a dynamic entry met at naming time (`boundaries: 'all'`), so no module's info is read ahead. */
-  nameLate: ((id: string) => void) | undefined
-  /** A clash met at naming time, reported once the output is generated. */
-  clash: string | undefined
-
-  /** Takes a module back out of the plan. */
-  drop(id: string): void {
-    const name = this.boundaryNames.get(id) ?? this.singletonNames.get(id)
-    this.boundaryNames.delete(id)
-    this.singletonNames.delete(id)
-    this.promotions = this.promotions.filter((promotion) => promotion.name !== name)
-  }
-
-  /** The stable name of a chunk this plan names, if any. */
-  nameOfChunk(
-    chunk: Pick<PreRenderedChunk, 'facadeModuleId' | 'name' | 'moduleIds' | 'isDynamicEntry'>,
-  ): string | undefined {
-    if (chunk.facadeModuleId !== null && chunk.isDynamicEntry) {
-      if (!this.boundaryNames.has(chunk.facadeModuleId)) this.nameLate?.(chunk.facadeModuleId)
-      const name = this.boundaryNames.get(chunk.facadeModuleId)
-      if (name !== undefined) return name
-    }
-    for (const id of chunk.moduleIds) {
-      const name = this.singletonNames.get(id)
-      if (name === chunk.name) return name
-    }
-    return undefined
-  }
 }
 
 /**
@@ -308,50 +323,39 @@ function entryOf(entries: UserEntries, file: string): UserEntry | undefined {
 }
 
 /**
- * Output options that name promoted chunks like the build's entries (`[name].mjs`, ...) and pin
- * each promoted singleton into a chunk of its own. Internal exports keep their own names, so a
- * rebuilt boundary still finds what it imports in a singleton file an older process has loaded.
+ * Output options that name promoted chunks like the build's entries (`[name].mjs`, ...). Only
+ * names: no chunking option is touched, so the modules, their chunks and the order they are
+ * evaluated in stay what the plain build has. Internal exports keep their own names, so a
+ * rebuilt boundary still finds what it imports in a file an older process has loaded.
  */
-function withPromotedChunks(
-  output: OutputOptions,
-  currentPlan: () => PromotionPlan,
-  host: PromotionHost,
-): OutputOptions {
+function withPromotedChunks(output: OutputOptions, currentPlan: () => PromotionPlan): OutputOptions {
   const chunkNames = output.chunkFileNames ?? '[name]-[hash].js'
+  const entryNames = output.entryFileNames
   const pattern = (naming: typeof chunkNames, chunk: PreRenderedChunk) =>
     typeof naming === 'function' ? naming(chunk) : naming
-  const pinning =
-    host.bundler === 'rollup'
-      ? host.pinned(pinWithManualChunks(output, (id) => currentPlan().singletonNames.get(id)))
-      : pinSingletons(output, currentPlan)
+  // An entry that holds a singleton is named without its hash (Vite's client entries have one):
+  // a boundary rebuilt later imports the singleton from it, and must find the file already loaded.
+  const hashedEntries = typeof entryNames === 'function' || (entryNames !== undefined && namesWithHash(entryNames))
+  const userChunks = watchUserChunkNames(output)
   return {
     ...output,
-    ...pinning,
+    ...userChunks.options,
     minifyInternalExports: output.minifyInternalExports ?? false,
     chunkFileNames(chunk) {
-      const name = currentPlan().nameOfChunk(chunk)
+      const name = currentPlan().nameOfChunk(chunk, userChunks.names)
       if (name === undefined) return pattern(chunkNames, chunk)
-      return stableFileName(output.entryFileNames, output.chunkFileNames, chunk, name)
+      // The user's own chunk keeps the user's chunk naming; promoted modules are named like entries.
+      if (currentPlan().userChunkNames.has(name)) return withoutHash(pattern(chunkNames, chunk))
+      return stableFileName(entryNames, output.chunkFileNames, chunk, name)
     },
+    ...(hashedEntries && entryNames !== undefined
+      ? {
+          entryFileNames(chunk: PreRenderedChunk) {
+            const given = pattern(entryNames, chunk)
+            if (!namesWithHash(given) || !currentPlan().holdsSingleton(chunk)) return given
+            return stableFileName(entryNames, output.chunkFileNames, chunk, chunk.name)
+          },
+        }
+      : {}),
   }
-}
-
-/**
- * Pins each promoted singleton into a chunk of its own, extending whichever chunking option the
- * user wrote: rolldown ignores `advancedChunks` and `manualChunks` once `codeSplitting` is set,
- * so replacing theirs would silently drop the user's chunks.
- */
-function pinSingletons(output: OutputOptions, currentPlan: () => PromotionPlan): OutputOptions {
-  const nameOf = (id: string) => currentPlan().singletonNames.get(id)
-  const userManualChunks = output.manualChunks
-  if (userManualChunks && typeof output.codeSplitting !== 'object' && !output.advancedChunks) {
-    return { manualChunks: (id, meta) => nameOf(id) ?? userManualChunks(id, meta) }
-  }
-  const splitting = typeof output.codeSplitting === 'object' ? output.codeSplitting : (output.advancedChunks ?? {})
-  const group: CodeSplittingGroup = {
-    name: (id) => nameOf(id) ?? null,
-    debugName: `${PLUGIN_NAME}:promoted-singletons`,
-    priority: Number.MAX_SAFE_INTEGER,
-  }
-  return { advancedChunks: undefined, codeSplitting: { ...splitting, groups: [group, ...(splitting.groups ?? [])] } }
 }

@@ -70,6 +70,8 @@ describe('promote', () => {
       guard: { singletons: 'src/state#1.js', promote: true },
     })
     expect(result.error).toBeUndefined()
+    // Stable, and importable: `#` in an import specifier would start a URL fragment.
+    expect(result.files[0]).toContain('state_1.js')
     expect(await truthOf(dir)).toEqual({ realms: 1, seen: true })
   })
 

@@ -42,18 +42,21 @@ export class IdentityResolver {
   packageOf(dir: string): PackageInfo | null {
     const cached = this.#packageOfDir.get(dir)
     if (cached !== undefined) return cached
+    const installedName = installedNameOf(dir)
+    // Inside an installed package, only its install folder starts a package: a subfolder's own
+    // named manifest (preact's `hooks/package.json`) is part of the package it ships in, so no
+    // folder below the install folder is read at all.
+    if (!installedName && installFolderOf(dir) !== undefined) {
+      const parent = path.dirname(dir)
+      const found = parent === dir ? null : this.packageOf(parent)
+      this.#packageOfDir.set(dir, found)
+      return found
+    }
     const manifestFile = path.join(dir, 'package.json')
     const read = readManifest(manifestFile)
-    const installedName = installedNameOf(dir)
     const manifest = read.status === 'ok' ? read.manifest : undefined
     let found: PackageInfo | null
-    // Inside an installed package, only its install folder starts a package: a subfolder's own
-    // named manifest (preact's `hooks/package.json`) is part of the package it ships in.
-    const insideInstall = !installedName && installFolderOf(dir) !== undefined
-    if (insideInstall) {
-      const parent = path.dirname(dir)
-      found = parent === dir ? null : this.packageOf(parent)
-    } else if (manifest && typeof manifest.name === 'string' && manifest.name !== '') {
+    if (manifest && typeof manifest.name === 'string' && manifest.name !== '') {
       found = packageInfo(dir, manifest.name, manifest, 'manifest')
     } else if (installedName && read.status !== 'missing') {
       if (read.status === 'unreadable') this.#problem(manifestFile, read.reason)

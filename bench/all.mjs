@@ -1,4 +1,5 @@
-// `npm run bench`: the plugin's build overhead (run.mjs: check, promote, everything on, the large
+// `npm run bench`: the plugin's CPU cost alternating with bare builds in one process (alternating.mjs),
+// its build overhead in fresh processes (run.mjs: check, promote, everything on, the large
 // graph's hook share and memory, what an instance retains), instruction counts under callgrind
 // (instructions.mjs: the figures noise does not move), the runtime guard's build and run-time
 // cost (runtime-guard.mjs), and the CLI's audit against the build (audit.mjs). `--quick` for a
@@ -8,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 
 const args = process.argv.slice(2)
 let failed = 0
-for (const script of ['run.mjs', 'instructions.mjs', 'runtime-guard.mjs', 'audit.mjs']) {
+for (const script of ['alternating.mjs', 'run.mjs', 'instructions.mjs', 'runtime-guard.mjs', 'audit.mjs']) {
   console.log(`\n════ bench/${script}`)
   const run = spawnSync(process.execPath, [fileURLToPath(new URL(script, import.meta.url)), ...args], {
     stdio: 'inherit',

@@ -32,7 +32,8 @@ export function writeRealCorpus(workDir) {
     name: 'real',
     input: { main: join(dir, 'main.js') },
     root: dir,
-    singletons: ['three/src/core/Object3D.js'],
+    // A package declared whole (every install compared) and one file of another package.
+    singletons: ['rxjs', 'three/src/core/Object3D.js'],
     // How the census recognises the singleton among the graph's module ids.
     singletonId: /three\/src\/core\/Object3D\.js$/,
   }

@@ -8,7 +8,7 @@ import { SingletonMatcher } from '../src/core/patterns.ts'
 import { resolveOptions } from '../src/options.ts'
 import { handlerSource } from '../src/runtime/handler-source.ts'
 import { singletonIdFilter } from '../src/runtime/id-filter.ts'
-import { insertionPoint, registrationStatement } from '../src/runtime/inject.ts'
+import { insertionPoint, registrationStatement, registryInstaller } from '../src/runtime/inject.ts'
 import { runtimeGuardPlugins } from '../src/runtime/plugin.ts'
 import { createRegistry, RUNTIME_CODE, type RuntimeGuardEvent } from '../src/runtime/registry.ts'
 import { build } from './helpers/build.ts'
@@ -88,18 +88,31 @@ describe('where the registration goes', () => {
     expect(insertionPoint(code)).toBe(point)
   })
 
-  it('the statement is one expression that only touches globalThis', () => {
-    const statement = registrationStatement({ module: 'app/src/state.ts', version: '1.0.0', onDuplicate: 'warn' })
+  it.each([
+    ['with the registry installed by its chunk', false],
+    ['installing the registry itself (the dev server)', true],
+  ])('the statement %s is one expression that only touches globalThis', (_, installer) => {
+    const statement = registrationStatement(
+      { module: 'app/src/state.ts', version: '1.0.0', onDuplicate: 'warn' },
+      installer,
+    )
     expect(statement).not.toMatch(/\bimport\b|\brequire\b|\bmodule\.|\bexports\b/)
     const sandbox = { globalThis: {} as Record<symbol, { list(): unknown[] }> }
-    new Function('globalThis', statement)(sandbox.globalThis)
-    new Function('globalThis', statement.replace('"warn"', '(event) => { globalThis.seen = event.count }'))(
+    const chunk = (code: string) => (installer ? code : `${registryInstaller()}\n${code}`)
+    new Function('globalThis', chunk(statement))(sandbox.globalThis)
+    new Function('globalThis', chunk(statement.replace('"warn"', '(event) => { globalThis.seen = event.count }')))(
       sandbox.globalThis,
     )
     const registry = sandbox.globalThis[Symbol.for('singleton-guard.registry')]
     expect(registry?.list()).toEqual([
       expect.objectContaining({ module: 'app/src/state.ts', count: 2, versions: ['1.0.0', '1.0.0'] }),
     ])
+  })
+
+  it('the short statement carries no registry source: a guarded module grows by a line, its chunk by one installer', () => {
+    const registration = { module: 'app/src/state.ts', version: '1.0.0', onDuplicate: 'warn' } as const
+    expect(registrationStatement(registration).length).toBeLessThan(200)
+    expect(registryInstaller().length).toBeGreaterThan(registrationStatement(registration, true).length - 200)
   })
 })
 
@@ -215,8 +228,9 @@ describe('the native filters', () => {
     await bundle.close()
     expect(calls['singleton-guard:runtime']?.sort()).toEqual(['both.js', 'state.js'])
     expect(calls['singleton-guard:runtime-marker']?.sort()).toEqual(['both.js', 'marked.js'])
-    // A module both declared and marked registers once.
-    expect(output[0].code.match(/Symbol\.for\("singleton-guard\.registry"\)/g)).toHaveLength(3)
+    // A module both declared and marked registers once; the chunk installs the registry once.
+    expect(output[0].code.match(/\.register\(\{\s*v:/g)).toHaveLength(3)
+    expect(output[0].code.match(/Symbol\.for\("singleton-guard\.registry"\)/g)).toHaveLength(4)
   })
 })
 

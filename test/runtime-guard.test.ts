@@ -612,7 +612,7 @@ export const all = [cache, sessions, marked, registry, plain]
     })
     expect(result.error).toBeUndefined()
     const code = fs.readFileSync(path.join(dir, 'dist/main.js'), 'utf8')
-    expect(code.match(/Symbol\.for\("singleton-guard\.registry"\)/g)).toHaveLength(4)
+    expect(code.match(/\.register\(\{\s*v:/g)).toHaveLength(4)
     const run = await runProbe<{ list: RegistryListing[]; evaluations: Record<string, number> }>(
       dir,
       `const main = await import('./dist/main.js')

@@ -1,4 +1,4 @@
-import type { Plugin } from 'rolldown'
+import type { Plugin, RolldownMagicString } from 'rolldown'
 import type { IdentityResolver } from '../core/identity.ts'
 import { hasSingletonMarker } from '../core/marker.ts'
 import { PLUGIN_NAME } from '../core/messages.ts'
@@ -8,7 +8,7 @@ import type { Pattern } from '../core/types.ts'
 import type { RuntimeGuardMode } from '../options.ts'
 import { handlerSource } from './handler-source.ts'
 import { singletonIdFilter } from './id-filter.ts'
-import { injectRegistration, isAlreadyGuarded, type Injected, type Registration } from './inject.ts'
+import { injectRegistration, isAlreadyGuarded, registryInstaller, type Injected, type Registration } from './inject.ts'
 import { moduleKey } from './module-key.ts'
 
 interface RuntimeGuardContext {
@@ -33,12 +33,27 @@ export function runtimeGuardPlugins(
     typeof mode === 'function' ? { source: handlerSource(mode) as string } : mode
   const { resolver, matcher, root } = context
 
-  function inject(code: string, id: string, meta: { moduleType?: string } | undefined): Injected | null {
+  /** Modules given a registration: the chunks that hold them get the registry's installer as their intro. */
+  const guarded = new Set<string>()
+
+  function inject(
+    host: object,
+    code: string,
+    id: string,
+    meta: { moduleType?: string; magicString?: RolldownMagicString } | undefined,
+  ): Injected | null {
     if (!isJavaScript(id, meta)) return null
     const identity = resolver.identify(id)
     if (!identity) return null
-    return injectRegistration(code, id, { ...moduleKey(identity, root), onDuplicate })
+    // The dev server writes no chunks, so no intro: each module installs the registry itself there.
+    const installer = isDevServer(host)
+    if (!installer) guarded.add(id)
+    const registration = { ...moduleKey(identity, root), onDuplicate }
+    return injectRegistration(code, id, registration, { native: meta?.magicString, installer })
   }
+
+  const intro = (chunk: { moduleIds: readonly string[] }): string =>
+    guarded.size > 0 && chunk.moduleIds.some((id) => guarded.has(id)) ? registryInstaller() : ''
 
   const declared = (id: string): boolean => {
     const location = resolver.locate(id)
@@ -50,13 +65,14 @@ export function runtimeGuardPlugins(
   const plugins: Plugin[] = [
     {
       name: `${PLUGIN_NAME}:runtime-marker`,
+      intro,
       transform: {
         order: 'post',
         filter: { code: '@singleton' },
         handler(code, id, meta) {
           if (isAlreadyGuarded(code)) return null
           if (!context.markedIds?.has(id) && !hasSingletonMarker(code)) return null
-          return inject(code, id, meta)
+          return inject(this, code, id, meta)
         },
       },
     },
@@ -69,7 +85,7 @@ export function runtimeGuardPlugins(
         filter: { id: singletonIdFilter(matcher) },
         handler(code, id, meta) {
           if (isAlreadyGuarded(code) || !declared(id)) return null
-          return inject(code, id, meta)
+          return inject(this, code, id, meta)
         },
       },
     })
@@ -87,4 +103,9 @@ const DATA_FILE = /\.(?:json|jsonc|css|scss|sass|less|html|txt|md|svg|wasm|png|j
 function isJavaScript(id: string, meta: { moduleType?: string } | undefined): boolean {
   if (typeof meta?.moduleType === 'string') return SCRIPT_TYPES.has(meta.moduleType)
   return !DATA_FILE.test(splitQuery(id).file)
+}
+
+/** Vite's dev server: modules are served one by one, never written into chunks. */
+function isDevServer(context: object): boolean {
+  return (context as { environment?: { mode?: string } }).environment?.mode === 'dev'
 }

@@ -41,5 +41,6 @@ export function promotionHostOf(context: object): PromotionHost {
 /** A singleton's id that evaluates its code here: not `?raw` data, not a `?worker` wrapper. */
 export function singletonEvaluatedHere(context: PluginContext, id: string, index: SingletonIndex): boolean {
   const identity = index.resolver.identify(id)
-  return identity === null || evaluatesFile(identity, context.getModuleInfo(id)?.code)
+  // Only a query twin can be data or a worker: nothing else pays for the module's code.
+  return identity === null || identity.query === '' || evaluatesFile(identity, context.getModuleInfo(id)?.code)
 }

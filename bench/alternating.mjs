@@ -1,0 +1,79 @@
+// The plugin's CPU cost as the speed targets state it: builds of the real corpus alternating in ONE
+// process after warm-up (bare, the floor, then each variant of the plugin, in a rotating order),
+// each build's CPU (every thread: rolldown's pool included) divided by the bare build's of the
+// same round, medians of those paired ratios. A fresh process per build (run.mjs) adds the cold
+// compile of the plugin to every figure; a user's watch rebuilds and a long tsdown run do not pay it.
+//
+// The floor: a plugin whose generateBundle only reads every chunk's moduleIds, the least any check
+// of the output can do. `node bench/alternating.mjs` (BENCH_ROUNDS, BENCH_WARMUP).
+import { rolldown } from 'rolldown'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { writeRealCorpus } from './corpus-real.mjs'
+import { median } from './measure.mjs'
+
+const TARGETS = { check: 1.03, promote: 1.08, all: 1.12 }
+const quick = process.argv.includes('--quick')
+const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 3 : 15))
+const warmup = Number(process.env.BENCH_WARMUP ?? (quick ? 1 : 3))
+
+const benchDir = fileURLToPath(new URL('.', import.meta.url))
+const corpus = writeRealCorpus(join(benchDir, '.work'))
+const { singletonGuard } = await import(join(benchDir, '../dist/index.mjs'))
+
+const floor = () => ({
+  name: 'floor',
+  generateBundle(_, bundle) {
+    let ids = 0
+    for (const item of Object.values(bundle)) if (item.type === 'chunk') ids += item.moduleIds.length
+    if (ids === 0) throw new Error('the floor plugin read no module id')
+  },
+})
+const guard = (options) => singletonGuard({ root: corpus.root, ...options })
+const VARIANTS = {
+  bare: () => [],
+  floor: () => [floor()],
+  'nothing declared': () => [guard({})],
+  check: () => [guard({ singletons: corpus.singletons })],
+  promote: () => [guard({ singletons: corpus.singletons, promote: true })],
+  all: () => [guard({ singletons: corpus.singletons, promote: true, report: true, runtimeGuard: 'warn' })],
+}
+
+async function buildOnce(plugins) {
+  const cpu = process.cpuUsage()
+  const wall = performance.now()
+  const bundle = await rolldown({ input: corpus.input, cwd: corpus.root, plugins, onLog() {} })
+  await bundle.generate({ format: 'esm' })
+  await bundle.close()
+  const used = process.cpuUsage(cpu)
+  return { cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - wall }
+}
+
+const names = Object.keys(VARIANTS)
+const samples = Object.fromEntries(names.map((name) => [name, []]))
+for (let round = -warmup; round < rounds; round++) {
+  // Rotate the order so no variant always runs right after the same one.
+  const order = names.map((_, i) => names[(i + Math.max(round, 0)) % names.length])
+  const results = {}
+  for (const name of order) results[name] = await buildOnce(VARIANTS[name]())
+  if (round >= 0) for (const name of names) samples[name].push(results[name])
+  process.stdout.write('.')
+}
+process.stdout.write('\n')
+
+const bare = samples.bare
+const ratio = (name, field) => median(samples[name].map((sample, i) => sample[field] / bare[i][field]))
+console.log(`real corpus, ${rounds} rounds after ${warmup} warm-up, alternating in one process (${process.version}):`)
+console.log(`  ${'variant'.padEnd(18)} ${'cpu ms'.padStart(7)} ${'cpu/bare'.padStart(9)} ${'wall/bare'.padStart(9)}`)
+for (const name of names) {
+  const cpu = median(samples[name].map((sample) => sample.cpuMs))
+  console.log(
+    `  ${name.padEnd(18)} ${cpu.toFixed(0).padStart(7)} ${ratio(name, 'cpuMs').toFixed(3).padStart(9)} ${ratio(name, 'wallMs').toFixed(3).padStart(9)}`,
+  )
+}
+console.log('targets (median of paired CPU ratios):')
+console.log(`  the floor for any check: ${ratio('floor', 'cpuMs').toFixed(3)}`)
+for (const [name, target] of Object.entries(TARGETS)) {
+  const measured = ratio(name, 'cpuMs')
+  console.log(`  ${name}: ${measured.toFixed(3)} vs ${target} -> ${measured <= target ? 'met' : 'NOT met'}`)
+}

@@ -417,6 +417,35 @@ describe('every claim of a promote message is true of the files written', () => 
   })
 })
 
+describe('a singleton that shares its chunk with other modules', () => {
+  it('stays there: the shared file takes the singleton’s stable name, and the message says what it holds', async () => {
+    const files: FixtureFiles = {
+      'src/log.js': LOG,
+      'src/format.js': `import { log } from './log.js'\nlog('format')\nexport const format = (v) => '[' + v + ']'\n`,
+      'src/state.js': `import { log } from './log.js'\nexport const store = new Map()\nlog('state')\n`,
+      'src/boundary.js': `import { store } from './state.js'\nimport { format } from './format.js'\nimport { log } from './log.js'\nlog('boundary:' + format(store.get('k')))\n`,
+      'src/main.js': `import { store } from './state.js'\nimport { format } from './format.js'\nimport { log } from './log.js'\nlog('main:' + format(1))\nexport async function run() {\n  store.set('k', 'v')\n  await import('./boundary.js')\n}\n`,
+    }
+    const { plain, promoted } = await plainAndPromoted(
+      files,
+      { main: 'src/main.js', other: 'src/boundary.js' },
+      {
+        singletons: 'src/state.js',
+        promote: true,
+      },
+    )
+    const holder = holderOf(promoted, 'src/state.js')
+    expect(holder.modules).toEqual(holderOf(plain, 'src/state.js').modules)
+    expect(holder.modules.length).toBeGreaterThan(1)
+    expect(holder.fileName).toBe('state.mjs')
+    const others = holder.modules.length - 1
+    expect(promoted.infos.join('\n')).toContain(
+      `"state": "src/state.js", // singleton, sharing its file with ${others} module${others === 1 ? '' : 's'} the bundler put with it (nothing moved)`,
+    )
+    expect(await logsOf(promoted, ['main'])).toEqual(await logsOf(plain, ['main']))
+  })
+})
+
 describe('the migration view says "safe to delete" only where deleting keeps the file and every export', () => {
   const files = withManifest({
     'src/log.js': LOG,

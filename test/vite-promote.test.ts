@@ -61,7 +61,7 @@ describe('Vite: promote keeps its word', () => {
     const logs = first.logs.join('\n')
     expect(logs).toContain('SINGLETON_PROMOTED: 1 module promoted to stable entries')
     expect(logs).toContain(
-      '1 singleton already in a file with a stable name, left where the bundler put it: src/delegate-store.js in main.js (an entry)',
+      '1 singleton already in a file with a stable name, left where the bundler put it (safe across rebuilds): src/delegate-store.js in main.js (an entry)',
     )
     expect(logs).not.toContain('SINGLETON_PROMOTE_INCOMPLETE')
     // The report of the environment's output records what was promoted, with the files written.
@@ -146,7 +146,7 @@ describe('Vite: promote keeps its word', () => {
     expect(shaken.error).toBeUndefined()
     const logs = shaken.logs.join('\n')
     expect(logs).toContain(
-      'SINGLETON_PROMOTED: 1 singleton already in a file with a stable name, left where the bundler put it: src/delegate-store.js in assets/client.js (an entry)',
+      'SINGLETON_PROMOTED: 1 singleton already in a file with a stable name, left where the bundler put it (safe across rebuilds): src/delegate-store.js in assets/client.js (an entry)',
     )
     expect(logs).not.toContain('agent-runner')
     expect(logs).not.toContain('SINGLETON_PROMOTE_INCOMPLETE')

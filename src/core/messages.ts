@@ -137,7 +137,7 @@ export function promotedEntryMap(
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((p) => {
         const beside = p.alsoHolds?.length
-          ? `; its file also holds ${countOf(p.alsoHolds.length, 'module')} the bundler put with it`
+          ? `, sharing its file with ${countOf(p.alsoHolds.length, 'module')} the bundler put with it (nothing moved)`
           : ''
         return `    ${`${JSON.stringify(p.name)}:`.padEnd(width + 1)} ${JSON.stringify(p.module)}, // ${p.reason}${beside}`
       })
@@ -148,7 +148,7 @@ export function promotedEntryMap(
   if (alreadyStable.length > 0) {
     const list = alreadyStable.map((p) => `${p.module} in ${p.fileName} (${p.holder})`).join(', ')
     said.push(
-      `${countOf(alreadyStable.length, 'singleton')} already in a file with a stable name, left where the bundler put ${alreadyStable.length === 1 ? 'it' : 'them'}: ${list}.`,
+      `${countOf(alreadyStable.length, 'singleton')} already in a file with a stable name, left where the bundler put ${alreadyStable.length === 1 ? 'it' : 'them'} (safe across rebuilds): ${list}.`,
     )
   }
   return `${CODES.SINGLETON_PROMOTED}: ${said.join('\n')}`

@@ -37,6 +37,8 @@ export interface PlainBuild {
   preserveSymlinks?: boolean
   format?: 'esm' | 'cjs'
   sourcemap?: boolean
+  /** Minified output: no per-module comments are left (default: off, as each bundler's own default). */
+  minify?: boolean
   rolldown?: { input?: Omit<InputOptions, 'input' | 'cwd'>; output?: OutputOptions }
 }
 
@@ -45,6 +47,7 @@ export async function buildWithout(bundler: Bundler, dir: string, spec: PlainBui
   const outDir = spec.outDir ?? 'dist'
   const sourcemap = spec.sourcemap ?? true
   const format = spec.format ?? 'esm'
+  const minify = spec.minify ?? false
   if (bundler === 'rolldown') {
     const bundle = await rolldown({
       cwd: dir,
@@ -53,7 +56,7 @@ export async function buildWithout(bundler: Bundler, dir: string, spec: PlainBui
       resolve: { ...(spec.preserveSymlinks ? { symlinks: false } : {}), ...spec.rolldown?.input?.resolve },
     })
     try {
-      await bundle.write({ dir: path.join(dir, outDir), sourcemap, format, ...spec.rolldown?.output })
+      await bundle.write({ dir: path.join(dir, outDir), sourcemap, format, minify, ...spec.rolldown?.output })
     } finally {
       await bundle.close()
     }
@@ -67,7 +70,7 @@ export async function buildWithout(bundler: Bundler, dir: string, spec: PlainBui
       build: {
         sourcemap,
         outDir,
-        minify: false,
+        minify,
         emptyOutDir: true,
         lib: { entry: spec.input, formats: [format === 'esm' ? 'es' : 'cjs'], fileName: (_, name) => `${name}.js` },
       },
@@ -81,6 +84,7 @@ export async function buildWithout(bundler: Bundler, dir: string, spec: PlainBui
       format,
       platform: 'node',
       sourcemap,
+      minify,
       outdir: path.join(dir, outDir),
       preserveSymlinks: spec.preserveSymlinks ?? false,
       logLevel: 'silent',
@@ -91,6 +95,7 @@ export async function buildWithout(bundler: Bundler, dir: string, spec: PlainBui
       outDir,
       format,
       sourcemap,
+      minify,
       dts: false,
       platform: 'node',
       fixedExtension: false,

@@ -116,7 +116,8 @@ export function audit(options: AuditOptions): AuditResult {
   options.progress.done()
   linkChunks(read)
   const chunks = new Map(read.map(({ chunk }) => [chunk.id, chunk]))
-  const builds = guessBuilds([...chunks.values()])
+  const registries = new Set(read.filter(({ code }) => code !== '').map(({ chunk }) => chunk.id))
+  const builds = guessBuilds([...chunks.values()], (chunk) => registries.has(chunk.id))
 
   const matcher = options.singletons ? new SingletonMatcher([...options.singletons], options.root) : undefined
   const builtFiles = matcher ? new Set<string>() : buildsOfBundledSources(chunks)

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import type { AuditChunk } from './model.ts'
+import { withoutHash } from './names.ts'
 
 /** A build guessed from the bytes of one audited folder. */
 export interface GuessedBuild {
@@ -15,46 +16,41 @@ export interface GuessedBuild {
 
 /**
  * Tells apart the builds that wrote into one folder (an app and its extensions built by separate
- * configs, workers bundled on their own, stale chunks of an earlier build). One build's chunks
- * reach each other through their imports, so each connected part of the import graph (static,
- * `import()` and `require()` edges, among chunks of one folder and format) is a build of its own.
- * Formats are told apart by the chunks' syntax.
+ * configs, workers bundled on their own, stale chunks of an earlier build), from the bytes:
  *
- * Only a guess, and used only to name a cause: two builds that share no chunk look like one
- * build's two entries with nothing in common. The number of copies is counted from the chunks,
- * whatever this says.
+ * 1. One build's chunks reach each other through their imports: chunks joined by an import
+ *    (static, `import()` or `require()`, within one folder and format: formats are told apart by
+ *    the chunks' syntax) are one build...
+ * 2. ...unless joining them would put one module into two chunks of one build, which a bundler
+ *    does not do (rolldown's shared registry aside, where this rule is not used). Builds that
+ *    write into one folder meet through a file they both wrote (an entry name without hash, or
+ *    a chunk whose content, and so whose hash, came out the same); such an import does not join
+ *    builds that hold a module each. Imports of hashed chunks are followed first: one build's
+ *    chunks make them to each other.
+ *
+ * Only a guess, and used only to name a cause: two builds that share no module look like one
+ * build with two entries. The number of copies is counted from the chunks, whatever this says.
  */
-export function guessBuilds(chunks: readonly AuditChunk[]): GuessedBuild[] {
-  const parent = new Map<string, string>()
-  const find = (id: string): string => {
-    let root = id
-    while (parent.get(root) !== root) root = parent.get(root) as string
-    // Path halving keeps later finds short on graphs of thousands of chunks.
-    for (let node = id; node !== root;) {
-      const next = parent.get(node) as string
-      parent.set(node, root)
-      node = next
-    }
-    return root
-  }
+export function guessBuilds(
+  chunks: readonly AuditChunk[],
+  holdsRegistry: (chunk: AuditChunk) => boolean,
+): GuessedBuild[] {
   const byId = new Map(chunks.map((chunk) => [chunk.id, chunk]))
-  for (const chunk of chunks) parent.set(chunk.id, chunk.id)
+  const edges: [AuditChunk, AuditChunk][] = []
+  const weak: [AuditChunk, AuditChunk][] = []
   for (const chunk of chunks) {
     for (const edge of chunk.imports) {
       const target = edge.target ? byId.get(edge.target) : undefined
-      if (!target || target.folder !== chunk.folder || target.format !== chunk.format) continue
-      const [a, b] = [find(chunk.id), find(target.id)]
-      if (a !== b) parent.set(a, b)
+      if (!target || target === chunk || target.folder !== chunk.folder || target.format !== chunk.format) continue
+      ;(withoutHash(target.file) !== target.file ? edges : weak).push([chunk, target])
     }
   }
-  const parts = new Map<string, AuditChunk[]>()
-  for (const chunk of chunks) {
-    const root = find(chunk.id)
-    const part = parts.get(root)
-    if (part) part.push(chunk)
-    else parts.set(root, [chunk])
-  }
-  const builds = [...parts.values()].map((members) => {
+  const parts = new Parts(chunks)
+  for (const [a, b] of [...edges, ...weak]) parts.join(a, b)
+  // Where a build's chunks share one factory through rolldown's registry, a module in two of its chunks is no sign of two builds.
+  const merged = parts.groups().some((group) => group.some(holdsRegistry)) ? new Parts(chunks, false) : parts
+  if (merged !== parts) for (const [a, b] of [...edges, ...weak]) merged.join(a, b)
+  const builds = merged.groups().map((members) => {
     const first = members[0] as AuditChunk
     return {
       label: '',
@@ -68,6 +64,73 @@ export function guessBuilds(chunks: readonly AuditChunk[]): GuessedBuild[] {
   for (const build of builds) for (const chunk of build.chunks) chunk.build = build.label
   // The largest first: the app, then what was built beside it.
   return builds.sort((a, b) => b.chunks.length - a.chunks.length || a.label.localeCompare(b.label))
+}
+
+/** Chunks joined into builds (union-find), each build with the modules its chunks hold. */
+class Parts {
+  readonly #parent = new Map<string, string>()
+  readonly #modules = new Map<string, Set<string>>()
+  readonly #chunks: readonly AuditChunk[]
+  readonly #oneCopyPerBuild: boolean
+  /** Pairs of builds found to share a module: not asked again. */
+  readonly #apart = new Set<string>()
+
+  constructor(chunks: readonly AuditChunk[], oneCopyPerBuild = true) {
+    this.#chunks = chunks
+    this.#oneCopyPerBuild = oneCopyPerBuild
+    for (const chunk of chunks) {
+      this.#parent.set(chunk.id, chunk.id)
+      if (oneCopyPerBuild) this.#modules.set(chunk.id, new Set(chunk.modules.map((held) => held.source)))
+    }
+  }
+
+  #find(id: string): string {
+    let root = id
+    while (this.#parent.get(root) !== root) root = this.#parent.get(root) as string
+    // Path compression keeps later finds short on graphs of thousands of chunks.
+    for (let node = id; node !== root;) {
+      const next = this.#parent.get(node) as string
+      this.#parent.set(node, root)
+      node = next
+    }
+    return root
+  }
+
+  join(a: AuditChunk, b: AuditChunk): void {
+    let [ra, rb] = [this.#find(a.id), this.#find(b.id)]
+    if (ra === rb) return
+    if (!this.#oneCopyPerBuild) {
+      this.#parent.set(ra, rb)
+      return
+    }
+    const pair = ra < rb ? `${ra}\0${rb}` : `${rb}\0${ra}`
+    if (this.#apart.has(pair)) return
+    let [small, large] = [this.#modules.get(ra) as Set<string>, this.#modules.get(rb) as Set<string>]
+    if (small.size > large.size) {
+      ;[small, large] = [large, small]
+      ;[ra, rb] = [rb, ra]
+    }
+    for (const module of small) {
+      if (large.has(module)) {
+        this.#apart.add(pair)
+        return
+      }
+    }
+    for (const module of small) large.add(module)
+    this.#parent.set(ra, rb)
+    this.#modules.delete(ra)
+  }
+
+  groups(): AuditChunk[][] {
+    const groups = new Map<string, AuditChunk[]>()
+    for (const chunk of this.#chunks) {
+      const root = this.#find(chunk.id)
+      const group = groups.get(root)
+      if (group) group.push(chunk)
+      else groups.set(root, [chunk])
+    }
+    return [...groups.values()]
+  }
 }
 
 /**
@@ -88,7 +151,11 @@ function label(builds: GuessedBuild[]): void {
     const formats = new Set(sharing.map((build) => build.format)).size > 1
     for (const build of sharing) {
       const entries = build.entries.length > 0 ? build.entries : build.chunks.map((chunk) => chunk.id)
-      const first = [...entries].sort((a, b) => a.length - b.length || a.localeCompare(b))[0] as string
+      // A name without hash says most: the entry as the user named it.
+      const hashed = (id: string) => Number(withoutHash(id) !== id)
+      const first = [...entries].sort(
+        (a, b) => hashed(a) - hashed(b) || a.length - b.length || a.localeCompare(b),
+      )[0] as string
       const shown = first.slice(key.length + 1)
       const more = entries.length > 1 ? ` and ${entries.length - 1} more` : ''
       const format = formats ? `, ${build.format}` : ''

@@ -1,5 +1,5 @@
 import { init, parse, type Import } from 'es-module-lexer'
-import { Visitor, parseSync, type Node } from 'oxc-parser'
+import { Visitor, parseSync, rawTransferSupported, type Node } from 'oxc-parser'
 
 /** How a chunk reaches another file. */
 export type EdgeKind = 'static' | 'dynamic' | 'require'
@@ -91,8 +91,14 @@ function startsWithDirective(code: string): boolean {
   return start === '"' || start === "'"
 }
 
+/**
+ * oxc-parser hands the AST over from its native side through a shared buffer where Node allows it
+ * (22 and later): several times faster than through JSON on the minified megabytes of a real dist.
+ */
+const OXC_OPTIONS = { sourceType: 'unambiguous', lang: 'js', experimentalRawTransfer: rawTransferSupported() } as const
+
 function parseWithOxc(fileName: string, code: string): Omit<ParsedChunk, 'sourceMappingUrl' | 'empty'> {
-  const result = parseSync(fileName, code, { sourceType: 'unambiguous', lang: 'js' })
+  const result = parseSync(fileName, code, OXC_OPTIONS)
   const fatal = result.errors.find((error) => error.severity === 'Error')
   if (fatal) throw new SyntaxError(fatal.message)
   const { module } = result

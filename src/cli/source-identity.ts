@@ -48,7 +48,7 @@ function identityFromPath(id: string): ModuleIdentity {
       file,
       query,
       realpath: file,
-      package: { name, version: version ?? 'unknown', dir, exports: undefined, mainFields: [], nameFrom: 'folder' },
+      package: { name, version: version ?? 'unknown', dir, exports: undefined, mainFields: [], nameFrom: 'path' },
       subpath,
       exportSubpath: undefined,
       key: `package:${name}/${subpath}`,

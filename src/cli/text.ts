@@ -23,7 +23,7 @@ export function auditText(result: AuditResult, all: boolean): string {
   const lines = [verdictLine(result), scopeLine(result)]
   if (summary.modulesWithCopies > 0) {
     lines.push(
-      `  modules with copies: ${count(summary.modulesWithCopies)} (${count(summary.modulesDuplicated)} evaluated more than once in one process)`,
+      `  modules with copies: ${count(summary.modulesWithCopies)} (${count(summary.modulesDuplicated)} at error level, ${count(summary.modulesWithCopies - summary.modulesDuplicated)} warnings)`,
     )
     lines.push(
       `  by cause: ${summary.byCause.map((entry) => `${CAUSE_TITLES[entry.cause]} ${count(entry.modules)}`).join('; ')}`,

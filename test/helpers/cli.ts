@@ -19,7 +19,11 @@ export interface CliRun {
 /** The built CLI, run as a user runs it: a child process of dist/cli.mjs in `cwd`. */
 export async function runCli(cwd: string, args: string[]): Promise<CliRun> {
   try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [cliFile, ...args], { cwd, timeout: 120_000 })
+    const { stdout, stderr } = await execFileAsync(process.execPath, [cliFile, ...args], {
+      cwd,
+      timeout: 120_000,
+      maxBuffer: 512 * 1024 * 1024,
+    })
     return { exitCode: 0, stdout, stderr }
   } catch (error) {
     const failure = error as { code?: number; stdout?: string; stderr?: string }

@@ -34,6 +34,9 @@ describe('bad input: one line, exit code 2, no stack trace', () => {
     ['a file instead of a folder', ['audit', 'package.json'], 'not a folder: package.json'],
     ['a folder with no chunks', ['audit', 'empty'], 'no chunks in empty'],
     ['a bad mode', ['audit', 'dist', '--formats', 'loud'], '`--formats` accepts error, warn or ignore'],
+    ['a bad output format', ['audit', 'dist', '--format', 'xml'], '`--format` accepts text, json or markdown'],
+    ['two output formats', ['audit', 'dist', '--json', '--format', 'markdown'], 'ask for two outputs; give one'],
+    ['a value given to --strict', ['audit', 'dist', '--strict=yes'], '`--strict` takes no value'],
     ['--html to a non-page', ['audit', 'dist', '--html', 'dist/main.js'], 'give a file name ending in .html'],
     [
       '--module that matches nothing',

@@ -45,12 +45,11 @@ export function guessBuilds(
       ;(withoutHash(target.file) !== target.file ? edges : weak).push([chunk, target])
     }
   }
-  const parts = new Parts(chunks)
+  // Where rolldown's shared registry runs one factory from several chunks, a module in two
+  // chunks is no sign of two builds: imports alone join chunks then.
+  const parts = new Parts(chunks, !chunks.some(holdsRegistry))
   for (const [a, b] of [...edges, ...weak]) parts.join(a, b)
-  // Where a build's chunks share one factory through rolldown's registry, a module in two of its chunks is no sign of two builds.
-  const merged = parts.groups().some((group) => group.some(holdsRegistry)) ? new Parts(chunks, false) : parts
-  if (merged !== parts) for (const [a, b] of [...edges, ...weak]) merged.join(a, b)
-  const builds = merged.groups().map((members) => {
+  const builds = parts.groups().map((members) => {
     const first = members[0] as AuditChunk
     return {
       label: '',

@@ -60,17 +60,12 @@ export function auditText(result: AuditResult, all: boolean): string {
     )
   }
   lines.push(...trailer(result, all))
-  lines.push('', closingLine(result))
+  lines.push('', verdictLine(result))
   return lines.join('\n')
 }
 
-/** The first line: what was found, in one sentence. */
+/** The first line and the last: what was found, in one sentence, as the plugin ends its check. */
 function verdictLine(result: AuditResult): string {
-  return closingLine(result)
-}
-
-/** The last line, as the plugin ends its check. */
-function closingLine(result: AuditResult): string {
   const errors = new Set(
     result.findings.filter((finding) => finding.severity === 'error').map((finding) => finding.key),
   ).size

@@ -133,8 +133,9 @@ describe.each(CORPORA)('audit of the published $spec ($style, no source maps)', 
     expect(lines[2]).toMatch(/^ {2}modules with copies: /)
     expect(lines.filter((line) => line.startsWith('[singleton-guard] SINGLETON_')).length).toBeLessThanOrEqual(50)
     expect(lines.length).toBeLessThan(1500)
-    const all = await runCli(fetched.dir, ['audit', folder, '--all'])
-    expect(all.stdout.split('\n').length).toBeGreaterThanOrEqual(lines.length)
+    // Each reason a chunk could not be read is said once, with the way to make it readable once.
+    const how = lines.filter((line) => line.includes('Build with source maps'))
+    expect(how.length).toBeLessThanOrEqual(1)
   })
 
   it("reads each chunk's line-start comments as a parser does", async (ctx) => {

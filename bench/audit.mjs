@@ -1,7 +1,10 @@
 // Audit speed: the CLI's `audit` of a built folder against the build that produced it, on the
-// ~2,400-module real corpus and a generated corpus (50,000 modules by default).
+// ~2,400-module real corpus and a generated corpus (50,000 modules by default); then, on a large
+// app as it is published (no source maps: see corpus-published.mjs), against a bare Node pass that
+// only reads every chunk file and scans its lines (bare-read.mjs), the two alternating in one run.
 // `node bench/audit.mjs` (Node 22; `npm run build` first), `--quick` for a 5,000-module smoke run.
-// Env: BENCH_SIZE (modules in the generated corpus), BENCH_ROUNDS (audits timed per corpus).
+// Env: BENCH_SIZE (modules in the generated corpus), BENCH_ROUNDS (audits timed per corpus),
+// BENCH_PUBLISHED=0 to leave out the published dist (a 95 MB download the first time).
 // Both sides are timed the same way: the wall clock of a whole child process, so Node's start-up
 // is in both.
 import { spawnSync } from 'node:child_process'
@@ -11,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { writeRealCorpus } from './corpus-real.mjs'
 import { writeGeneratedCorpus } from './corpus-generated.mjs'
+import { fetchPublishedCorpus } from './corpus-published.mjs'
 import { median } from './measure.mjs'
 
 if (process.argv[2] === '--build-child') {
@@ -42,11 +46,11 @@ const timeFile = join(workDir, 'audit-time.txt')
  * Runs a child process to completion: its wall clock, and its CPU time (user + system, every
  * thread) from /usr/bin/time where it exists; CPU is the steadier figure on a shared machine.
  */
-function timed(args) {
+function timed(args, cwd) {
   const command = TIME ? TIME : process.execPath
   const argv = TIME ? ['-f', '%U %S', '-o', timeFile, process.execPath, ...args] : args
   const start = performance.now()
-  const child = spawnSync(command, argv, { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 })
+  const child = spawnSync(command, argv, { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, cwd })
   const wallMs = performance.now() - start
   let cpuMs
   if (TIME) {
@@ -103,7 +107,50 @@ for (const makeCorpus of [() => writeRealCorpus(workDir), () => writeGeneratedCo
   )
   rmSync(outDir, { recursive: true, force: true })
 }
-writeFileSync(join(workDir, 'audit-last.json'), `${JSON.stringify({ size, rounds, results }, null, 2)}\n`)
+// The published dist: the audit against a bare read of the same bytes, alternating round by round.
+const PUBLISHED_TARGET = 6
+let published
+if (process.env.BENCH_PUBLISHED === '0') console.log('published dist: left out (BENCH_PUBLISHED=0)')
+else {
+  const corpus = fetchPublishedCorpus(workDir)
+  if (corpus.reason) console.log(`published dist: skipped: ${corpus.reason}`)
+  else {
+    const bareRead = fileURLToPath(new URL('./bare-read.mjs', import.meta.url))
+    const bare = []
+    const audits = []
+    for (let round = 0; round < Math.max(rounds, 3); round++) {
+      bare.push(timed([bareRead, corpus.dist], corpus.root))
+      audits.push(timed([cli, 'audit', corpus.dist], corpus.root))
+      if (audits.at(-1).status === 2) throw new Error(`audit of ${corpus.name} failed: ${audits.at(-1).stderr}`)
+    }
+    const json = JSON.parse(timed([cli, 'audit', corpus.dist, '--json'], corpus.root).stdout)
+    const read = JSON.parse(bare[0].stdout)
+    const ms = (runs, field) =>
+      runs[0][field] === undefined ? undefined : Math.round(median(runs.map((r) => r[field])))
+    const ratio = (field) =>
+      ms(bare, field) === undefined ? undefined : Number((ms(audits, field) / ms(bare, field)).toFixed(2))
+    published = {
+      corpus: corpus.name,
+      chunkFiles: read.files,
+      lines: read.lines,
+      bareRead: { wallMs: ms(bare, 'wallMs'), cpuMs: ms(bare, 'cpuMs') },
+      audit: { wallMs: ms(audits, 'wallMs'), cpuMs: ms(audits, 'cpuMs') },
+      auditOverBareWall: ratio('wallMs'),
+      auditOverBareCpu: ratio('cpuMs'),
+      target: PUBLISHED_TARGET,
+      verdict: `exit ${json.exitCode}, ${json.summary.modulesWithCopies} modules with copies, ${json.builds.length} builds, ${json.unattributed.length} chunks not attributed`,
+    }
+    const pair = (t) => `${t.wallMs} ms wall${t.cpuMs === undefined ? '' : ` / ${t.cpuMs} ms CPU`}`
+    console.log(
+      `published ${corpus.name} (no source maps): ${read.files} chunk files | bare read ${pair(published.bareRead)} | audit ${pair(published.audit)} | audit/bare wall ${published.auditOverBareWall}${published.auditOverBareCpu === undefined ? '' : `, CPU ${published.auditOverBareCpu}`} (target <= ${PUBLISHED_TARGET}) | ${published.verdict}`,
+    )
+    if (published.auditOverBareWall > PUBLISHED_TARGET) {
+      console.log(`audit of the published dist is more than ${PUBLISHED_TARGET}x a bare read`)
+      process.exitCode = 1
+    }
+  }
+}
+writeFileSync(join(workDir, 'audit-last.json'), `${JSON.stringify({ size, rounds, results, published }, null, 2)}\n`)
 const slower = results.filter((row) => row.auditOverBuildWall >= 1)
 if (slower.length > 0) {
   console.log(`audit slower than the build on: ${slower.map((row) => row.corpus).join(', ')}`)

@@ -15,7 +15,12 @@ const sourcesIn = (dir) =>
     .readdirSync(dir, { recursive: true })
     .map((file) => path.join(dir, String(file)))
     .filter(
-      (file) => /\.[cm]?ts$/.test(file) && !file.endsWith('.d.ts') && !file.includes(`${path.sep}.work${path.sep}`),
+      (file) =>
+        /\.[cm]?ts$/.test(file) &&
+        !file.endsWith('.d.ts') &&
+        !file.includes(`${path.sep}.work${path.sep}`) &&
+        // Published packages fetched for the CLI's tests (test/.cache) are not ours.
+        !file.includes(`${path.sep}.cache${path.sep}`),
     )
 const files = sourcesIn(src)
 const testFiles = sourcesIn(path.join(root, 'test'))

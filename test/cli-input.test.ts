@@ -34,6 +34,9 @@ describe('bad input: one line, exit code 2, no stack trace', () => {
     ['a file instead of a folder', ['audit', 'package.json'], 'not a folder: package.json'],
     ['a folder with no chunks', ['audit', 'empty'], 'no chunks in empty'],
     ['a bad mode', ['audit', 'dist', '--formats', 'loud'], '`--formats` accepts error, warn or ignore'],
+    ['a bad output format', ['audit', 'dist', '--format', 'xml'], '`--format` accepts text, json or markdown'],
+    ['two output formats', ['audit', 'dist', '--json', '--format', 'markdown'], 'ask for two outputs; give one'],
+    ['a value given to --strict', ['audit', 'dist', '--strict=yes'], '`--strict` takes no value'],
     ['--html to a non-page', ['audit', 'dist', '--html', 'dist/main.js'], 'give a file name ending in .html'],
     [
       '--module that matches nothing',
@@ -50,18 +53,21 @@ describe('bad input: one line, exit code 2, no stack trace', () => {
     expect(fs.readFileSync(path.join(dir, 'dist/main.js'), 'utf8')).toBe(before)
   })
 
-  it('names the chunks without a source map and refuses to clear them', async () => {
+  it('names the chunks without a source map or markers (minified) and refuses to clear them', async () => {
     const dir = writeFixture('cli-nomap', project)
-    await buildWithout('esbuild', dir, { input: { main: 'src/main.js' }, sourcemap: false })
+    // Minified: no map and no per-module comments, so nothing says which modules a chunk holds.
+    await buildWithout('esbuild', dir, { input: { main: 'src/main.js' }, sourcemap: false, minify: true })
     const run = await runCli(dir, ['audit', 'dist'])
     expect(run.exitCode).toBe(2)
     const line = expectOneLine(run)
     expect(line).toMatch(/^\[singleton-guard\] \d+ of \d+ chunks could not be attributed/)
-    expect(line).toContain('dist/main.js: no source map')
+    expect(line).toContain('dist/main.js')
+    expect(line).toContain('no source map, no region markers or path comments')
     expect(line).toContain('"no copies" cannot be claimed')
+    expect(line).toContain('Build with source maps')
   })
 
-  it('names a chunk whose map is broken or gone, and still reports a copy it can see', async () => {
+  it('reads the markers of a chunk whose map is broken; without markers names the chunk and keeps it out of the verdict', async () => {
     const dir = writeFixture('cli-brokenmap', {
       ...project,
       'src/reader.runtime.js': `import { store } from 'linked/state.js'\nexport const read = (k) => store.get(k)\n`,
@@ -77,17 +83,36 @@ describe('bad input: one line, exit code 2, no stack trace', () => {
     )
     expect(truth.realms).toBe(2)
     fs.writeFileSync(path.join(dir, 'dist/main.js.map'), '{"version":3,"mappings":')
+    // rolldown's path comments (`// src/state.js`) still say what main.js holds: the copy is seen.
     const broken = await runCli(dir, ['audit', 'dist'])
+    expect(broken.exitCode).toBe(1)
+    expect(broken.stdout).toContain('src/state.js is evaluated 2 times')
     expect(broken.stdout).toContain('dist/main.js: broken source map: not JSON')
-    // The copy in main.js is no longer visible: the CLI must not call the folder clean.
-    expect(broken.exitCode).toBe(2)
-    expect(expectOneLine(broken)).toContain('dist/main.js: broken source map')
+    expect(broken.stdout).toContain("attributed by its bundler's markers instead")
+
+    // Without its comments too, main.js is unreadable: named with its reason, never called clean.
+    const main = path.join(dir, 'dist/main.js')
+    fs.writeFileSync(main, fs.readFileSync(main, 'utf8').replace(/^\/\/ .*$/gm, ''))
+    const unread = await runCli(dir, ['audit', 'dist'])
+    expect(unread.stdout).toContain('dist/main.js')
+    expect(unread.stdout).toContain('broken source map: not JSON')
+    expect(unread.stdout).toContain('in the attributed chunks; 1 chunk could not be read')
+    expect(unread.exitCode).toBe(0)
+    const strict = await runCli(dir, ['audit', 'dist', '--strict'])
+    expect(strict.exitCode).toBe(2)
+    expect(expectOneLine(strict)).toContain('dist/main.js: broken source map')
 
     fs.rmSync(path.join(dir, 'dist/main.js.map'))
     const gone = await runCli(dir, ['audit', 'dist', '--json'])
     const json = JSON.parse(gone.stdout) as { unattributed: { chunk: string; reason: string }[]; exitCode: number }
-    expect(json.unattributed).toEqual([{ chunk: 'dist/main.js', reason: 'source map main.js.map not found' }])
-    expect(gone.exitCode).toBe(2)
+    expect(json.unattributed).toEqual([
+      {
+        chunk: 'dist/main.js',
+        reason:
+          'source map main.js.map not found, no region markers or path comments (minified, or not written by a bundler)',
+      },
+    ])
+    expect(gone.exitCode).toBe(0)
   })
 
   it('reports copies it can see even when another chunk has no map (exit 1, with a note)', async () => {

@@ -1,21 +1,29 @@
-import type { Mode } from './audit.ts'
+import type { Mode } from './model.ts'
 import { InputError, TEXT } from './messages.ts'
+
+type OutputFormat = 'text' | 'json' | 'markdown'
 
 export interface CliArgs {
   command: 'audit' | 'diff' | 'help'
   dirs: string[]
   singletons: string[] | undefined
   module: string | undefined
-  json: boolean
+  /** `--format`, or `--json` for `json`. */
+  format: OutputFormat
   html: string | undefined
   root: string | undefined
   formats: Mode
   builds: Mode
+  /** Print every finding, copy, shim and unattributed chunk (the text is capped otherwise). */
+  all: boolean
+  /** A chunk that cannot be attributed makes the audit inconclusive (exit code 2). */
+  strict: boolean
 }
 
-const VALUE_FLAGS = new Set(['html', 'module', 'root', 'formats', 'builds'])
+const VALUE_FLAGS = new Set(['html', 'module', 'root', 'formats', 'builds', 'format'])
 const LIST_FLAGS = new Set(['singletons'])
-const BOOLEAN_FLAGS = new Set(['json', 'help'])
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'all', 'strict'])
+const OUTPUT_FORMATS: readonly string[] = ['text', 'json', 'markdown']
 
 /**
  * `<command> <dir...> [flags]`. `--singletons` takes every following word up to the next flag,
@@ -27,13 +35,16 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     dirs: [],
     singletons: undefined,
     module: undefined,
-    json: false,
+    format: 'text',
     html: undefined,
     root: undefined,
     formats: 'warn',
     builds: 'error',
+    all: false,
+    strict: false,
   }
   let command: string | undefined
+  let formatFlag: string | undefined
   for (let index = 0; index < argv.length; index++) {
     const word = argv[index] as string
     if (word === '-h') {
@@ -55,7 +66,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         args.command = 'help'
         return args
       }
-      args.json = true
+      if (name === 'all' || name === 'strict') args[name] = true
+      else {
+        if (formatFlag !== undefined && formatFlag !== 'json')
+          throw new InputError(TEXT.badFlag(`\`--json\` and \`--format ${formatFlag}\` ask for two outputs; give one`))
+        formatFlag = 'json'
+        args.format = 'json'
+      }
     } else if (LIST_FLAGS.has(name)) {
       const values = inline !== undefined ? [inline] : []
       if (inline === undefined) {
@@ -76,6 +93,16 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       if (name === 'formats' || name === 'builds') {
         if (value !== 'error' && value !== 'warn' && value !== 'ignore') throw new InputError(TEXT.badMode(name, value))
         args[name] = value
+      } else if (name === 'format') {
+        if (!OUTPUT_FORMATS.includes(value)) throw new InputError(TEXT.badFormat(value))
+        if (formatFlag !== undefined && formatFlag !== value)
+          throw new InputError(
+            TEXT.badFlag(
+              `\`--${formatFlag === 'json' ? 'json' : `format ${formatFlag}`}\` and \`--format ${value}\` ask for two outputs; give one`,
+            ),
+          )
+        formatFlag = value
+        args.format = value as OutputFormat
       } else if (name === 'html') args.html = value
       else if (name === 'module') args.module = value
       else args.root = value

@@ -11,16 +11,17 @@ import {
   type ModuleIdentity,
   type OutputMap,
 } from './core.ts'
+import { nameBuildCauses } from './build-causes.ts'
+import { guessBuilds, type GuessedBuild } from './builds.ts'
 import { chunkChain, linkChunks, shimTargets } from './graph.ts'
 import path from 'node:path'
 import { InputError, TEXT } from './messages.ts'
-import type { AuditChunk, AuditFolder } from './model.ts'
+import type { AuditChunk, AuditFinding, AuditFolder, Mode } from './model.ts'
 import { stemOf } from './names.ts'
 import type { Progress } from './progress.ts'
+import { compareByImportance } from './rank.ts'
 import { readFolder, type ReadChunk } from './read-folder.ts'
 import { AuditResolver } from './source-identity.ts'
-
-export type Mode = 'error' | 'warn' | 'ignore'
 
 interface AuditOptions {
   dirs: readonly string[]
@@ -32,6 +33,8 @@ interface AuditOptions {
   everyPatternMustMatch: boolean
   formats: Mode
   builds: Mode
+  /** A chunk that cannot be attributed makes the audit inconclusive (exit code 2). */
+  strict: boolean
   progress: Progress
 }
 
@@ -47,24 +50,21 @@ export interface AuditUnit {
   importerCount: number
 }
 
-export interface AuditFinding extends Finding {
-  importerCount: number
-  /** The plugin's report declared it a singleton. */
-  declared: boolean
-}
-
 export interface AuditResult {
   folders: AuditFolder[]
   chunks: Map<string, AuditChunk>
   /** Every unit met, by key (with `--singletons`, only the declared ones and their twins). */
   units: Map<string, AuditUnit>
-  /** Most-imported first. */
+  /** Most important first (rank.ts). */
   findings: AuditFinding[]
   unattributed: AuditChunk[]
+  /** The builds the folders hold, as guessed from their import graphs (builds.ts): they only name causes. */
+  builds: GuessedBuild[]
   notes: string[]
   /** Undefined when every module is judged. */
   matcher: SingletonMatcher | undefined
   root: string
+  strict: boolean
 }
 
 /**
@@ -116,30 +116,35 @@ export function audit(options: AuditOptions): AuditResult {
   options.progress.done()
   linkChunks(read)
   const chunks = new Map(read.map(({ chunk }) => [chunk.id, chunk]))
+  const registries = new Set(read.filter(({ code }) => code !== '').map(({ chunk }) => chunk.id))
+  const builds = guessBuilds([...chunks.values()], (chunk) => registries.has(chunk.id))
 
   const matcher = options.singletons ? new SingletonMatcher([...options.singletons], options.root) : undefined
-  const builds = matcher ? new Set<string>() : buildsOfBundledSources(chunks)
-  const index = new SingletonIndex(matcher ?? everyModule(builds), resolver, new Set(), options.root)
+  const builtFiles = matcher ? new Set<string>() : buildsOfBundledSources(chunks)
+  const index = new SingletonIndex(matcher ?? everyModule(builtFiles), resolver, new Set(), options.root)
   // Maps name files by any path (symlinked ones included): identities are always resolved.
   index.resolveEveryId()
   const groups = outputsOf(read)
   const mapAll = () => groups.map((group) => mapGroup(group, chunks, index))
   // A twin met in an earlier output is only known once its singleton is: map again when needed.
-  const maps = groups.length > 1 && (matcher || builds.size > 0) ? (mapAll(), mapAll()) : mapAll()
+  const maps = groups.length > 1 && (matcher || builtFiles.size > 0) ? (mapAll(), mapAll()) : mapAll()
 
   const modes = { onDuplicate: 'error' as const, formats: options.formats, builds: options.builds, root: options.root }
-  const judged: Finding[] = maps.flatMap((map) => judgeWithin(map, modes))
-  judged.push(...judgeAcross(maps, modes))
+  const within: Finding[] = maps.flatMap((map) => judgeWithin(map, modes))
+  const buildOf = (chunk: string) => chunks.get(chunk)?.build ?? chunk
+  const judged = [...nameBuildCauses(within, buildOf, options.builds), ...judgeAcross(maps, modes)]
 
   const units = unitsOf(maps, chunks)
   const declared = new Set(folders.flatMap((folder) => folder.declared))
-  const findings = judged
+  const findings: AuditFinding[] = judged
     .map((finding) => ({
       ...finding,
       importerCount: units.get(finding.key)?.importerCount ?? 0,
       declared: declared.has(finding.module),
+      stateful: 'unknown' as const,
+      builds: [...new Set(finding.copies.map((copy) => buildOf(`${copy.output}/${copy.chunks[0]}`)))].sort(),
     }))
-    .sort((a, b) => b.importerCount - a.importerCount || a.module.localeCompare(b.module))
+    .sort(compareByImportance)
 
   const notes = folders.flatMap((folder) => folder.notes.map((note) => `${folder.display}: ${note}`))
   if (resolver.missing.size > 0) notes.push(TEXT.missingSources(resolver.missing.size))
@@ -152,7 +157,18 @@ export function audit(options: AuditOptions): AuditResult {
     if (unmatched.length > 0) throw new InputError(TEXT.noSingletonMatched(unmatched.join(', ')))
   }
   const unattributed = [...chunks.values()].filter((chunk) => chunk.unattributed !== undefined)
-  return { folders, chunks, units, findings, unattributed, notes, matcher, root: options.root }
+  return {
+    folders,
+    chunks,
+    units,
+    findings,
+    unattributed,
+    builds,
+    notes,
+    matcher,
+    root: options.root,
+    strict: options.strict,
+  }
 }
 
 /** The same folder given twice is read once; a folder inside another would count its chunks twice. */
@@ -188,14 +204,11 @@ function outputsOf(read: readonly ReadChunk[]): OutputGroup[] {
 
 function mapGroup(group: OutputGroup, chunks: ReadonlyMap<string, AuditChunk>, index: SingletonIndex): OutputMap {
   const format = group.format === 'esm' ? 'es' : 'cjs'
-  const holderOf = new Map<string, AuditChunk>()
-  const inputs: ChunkInput[] = group.read.map(({ chunk, code }) => {
-    for (const held of chunk.modules) if (!holderOf.has(held.source)) holderOf.set(held.source, chunk)
-    return chunkInput(chunk, code, chunks)
-  })
+  const inputs: ChunkInput[] = group.read.map(({ chunk, code }) => chunkInput(chunk, code, chunks))
   const chains = new Map<string, ChainStep[]>()
-  const chainOf = (id: string): ChainStep[] => {
-    const holder = holderOf.get(id)
+  // A copy's chain is its chunk's: the chunk map names the chunk of each copy.
+  const chainOf = (_id: string, file: string): ChainStep[] => {
+    const holder = chunks.get(`${group.folder}/${file}`)
     if (!holder) return []
     let chain = chains.get(holder.id)
     if (!chain) chains.set(holder.id, (chain = chunkChain(holder, chunks)))
@@ -274,8 +287,21 @@ export function copiesOf(result: AuditResult, key: string): number {
   return Math.min(1, result.units.get(key)?.copies.length ?? 0)
 }
 
-/** 1 with an error-severity finding; 2 when unattributed chunks leave "none" unproven; else 0. */
+/**
+ * 1 with an error-severity finding, whatever could not be read. 2 when chunks could not be
+ * attributed and none could (nothing was judged), or with `--strict` when any could not. Else 0;
+ * the text then says which chunks the verdict does not cover.
+ */
 export function auditExitCode(result: AuditResult): 0 | 1 | 2 {
   if (result.findings.some((finding) => finding.severity === 'error')) return 1
-  return result.unattributed.length > 0 ? 2 : 0
+  if (result.unattributed.length === 0) return 0
+  return result.strict || nothingAttributed(result) ? 2 : 0
+}
+
+/** No chunk's modules are known: every chunk with code was left unattributed. */
+export function nothingAttributed(result: AuditResult): boolean {
+  for (const chunk of result.chunks.values()) {
+    if (chunk.attributedBy !== 'none' && chunk.attributedBy !== 'bundler runtime') return false
+  }
+  return true
 }

@@ -3,12 +3,13 @@
  * their words. Nothing else in src/cli imports from ../core.
  */
 export { IdentityResolver, displayModule } from '../core/identity.ts'
-export { isVirtualId, splitQuery } from '../core/paths.ts'
+export { isFile, isVirtualId, splitQuery } from '../core/paths.ts'
 export { PatternError, SingletonMatcher } from '../core/patterns.ts'
 export { SingletonIndex } from '../core/singleton-index.ts'
 export { sourcesOfBuiltFile } from '../core/built-from.ts'
-export { mapOutput } from '../core/chunk-map.ts'
+export { holdsSharedRegistry, mapOutput } from '../core/chunk-map.ts'
+export { moduleMarkersOf, type MarkedModule } from '../core/module-markers.ts'
 export { judgeAcross, judgeWithin } from '../core/verdicts.ts'
-export { CAUSE_TITLES, PREFIX } from '../core/messages.ts'
+export { CAUSE_TITLES, CODES, FIXES, PREFIX } from '../core/messages.ts'
 export { explainFinding, formatChain } from '../core/explain.ts'
 export type { ChainStep, ChunkInput, Finding, ModuleIdentity, OutputMap } from '../core/types.ts'

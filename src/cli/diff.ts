@@ -16,7 +16,7 @@ type ChangeKind =
   | 'shim-appeared'
   | 'shim-disappeared'
 
-interface ModuleChange {
+export interface ModuleChange {
   module: string
   kind: ChangeKind
   /** Chunk names without their hash, before and after. */

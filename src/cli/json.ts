@@ -1,8 +1,9 @@
-import type { AuditFinding, AuditResult } from './audit.ts'
+import type { AuditResult } from './audit.ts'
 import { displayModule } from './core.ts'
-import type { ChunkKind } from './model.ts'
+import type { AttributedBy, AuditFinding, ChunkKind } from './model.ts'
 import type { ModuleView } from './module-view.ts'
 import type { EdgeKind } from './parse-chunk.ts'
+import { summarize, type AuditSummary } from './summary.ts'
 
 /** Bumped on any change a reader of `--json` must know about; documented in the README. */
 const AUDIT_JSON_VERSION = 1
@@ -21,13 +22,17 @@ interface AuditJson {
       kind: ChunkKind
       format: 'esm' | 'cjs'
       bytes: number
-      attributedBy: 'source map' | 'report' | 'bundler runtime' | 'none'
+      attributedBy: AttributedBy
       unattributed: string | null
       imports: { target: string | null; specifier: string; kind: EdgeKind }[]
       forwardsTo: string[]
       modules: string[]
     }[]
   }[]
+  /** The counts the text opens with. */
+  summary: AuditSummary
+  /** The builds told apart in the folders (guessed from the import graph: they only name causes). */
+  builds: { label: string; folder: string; format: 'esm' | 'cjs'; entries: string[]; chunks: string[] }[]
   findings: AuditFinding[]
   shims: { chunk: string; forwardsTo: string[] }[]
   unattributed: { chunk: string; reason: string }[]
@@ -66,6 +71,14 @@ export function auditJson(
         forwardsTo: chunk.forwardsTo,
         modules: chunk.modules.map((held) => displayModule(held.identity, result.root, true)),
       })),
+    })),
+    summary: summarize(result),
+    builds: result.builds.map((build) => ({
+      label: build.label,
+      folder: build.folder,
+      format: build.format,
+      entries: build.entries,
+      chunks: build.chunks.map((chunk) => chunk.id),
     })),
     findings: result.findings,
     shims: chunks

@@ -2,11 +2,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs, type CliArgs } from './args.ts'
-import { audit, auditExitCode, type AuditResult } from './audit.ts'
+import { audit, auditExitCode, nothingAttributed, type AuditResult } from './audit.ts'
 import { diffAudits, diffExitCode, diffText, DIFF_JSON_VERSION, type DiffJson } from './diff.ts'
 import { topologyPage } from './html.ts'
 import { auditJson } from './json.ts'
-import { InputError, TEXT, USAGE } from './messages.ts'
+import { auditMarkdown, diffMarkdown } from './markdown.ts'
+import { InputError, TEXT, USAGE, listSome } from './messages.ts'
 import { moduleViews } from './module-view.ts'
 import { createProgress } from './progress.ts'
 import { auditText, moduleText } from './text.ts'
@@ -41,7 +42,8 @@ function runAudit(args: CliArgs, out: (text: string) => void, fail: (text: strin
     everyPatternMustMatch: !args.module,
     formats: args.formats,
     builds: args.builds,
-    progress: createProgress(!args.json),
+    strict: args.strict,
+    progress: createProgress(args.format === 'text'),
   })
   const views = args.module ? moduleViews(result) : undefined
   if (views && views.length === 0)
@@ -50,29 +52,39 @@ function runAudit(args: CliArgs, out: (text: string) => void, fail: (text: strin
   const verdict = verdictLine(result, views, exitCode)
   if (args.html) {
     fs.writeFileSync(args.html, topologyPage(result))
-    if (!args.json) fail(TEXT.htmlWritten(args.html))
+    if (args.format !== 'json') fail(TEXT.htmlWritten(args.html))
   }
-  if (args.json) out(JSON.stringify(auditJson(result, exitCode, verdict, views), null, 2))
-  else out(views ? moduleText(views, result) : auditText(result))
+  if (args.format === 'json') out(JSON.stringify(auditJson(result, exitCode, verdict, views), null, 2))
+  else if (args.format === 'markdown') out(auditMarkdown(result, args.all))
+  else out(views ? moduleText(views, result) : auditText(result, args.all))
   if (exitCode === 2) {
-    const list = result.unattributed.map((chunk) => `${chunk.id}: ${chunk.unattributed}`).join('; ')
-    fail(TEXT.unattributed(result.unattributed.length, result.chunks.size, list))
+    const byReason = new Map<string, string[]>()
+    for (const chunk of result.unattributed) {
+      byReason.set(chunk.unattributed as string, [...(byReason.get(chunk.unattributed as string) ?? []), chunk.id])
+    }
+    const list = [...byReason].map(([reason, chunks]) => `${listSome(chunks, 3)}: ${reason}`).join('; ')
+    const say = nothingAttributed(result) ? TEXT.unattributed : TEXT.strictUnattributed
+    fail(say(result.unattributed.length, result.chunks.size, list))
   }
   return exitCode
 }
 
 function verdictLine(result: AuditResult, views: ReturnType<typeof moduleViews> | undefined, exitCode: number): string {
   if (views) return views.map((view) => `${view.module}: ${view.verdict}`).join('\n')
-  const errors = result.findings.filter((finding) => finding.severity === 'error').length
-  if (errors > 0) return `${errors} module${errors === 1 ? ' is' : 's are'} evaluated more than once`
+  const errors = new Set(
+    result.findings.filter((finding) => finding.severity === 'error').map((finding) => finding.key),
+  )
+  if (errors.size > 0) return `${errors.size} module${errors.size === 1 ? ' is' : 's are'} evaluated more than once`
   return exitCode === 2
     ? 'no copy in the attributed chunks; some chunks could not be attributed'
-    : 'no module is evaluated more than once'
+    : result.unattributed.length > 0
+      ? `no module is evaluated more than once in the attributed chunks; ${result.unattributed.length} could not be attributed`
+      : 'no module is evaluated more than once'
 }
 
 function runDiff(args: CliArgs, out: (text: string) => void): number {
   const root = path.resolve(args.root ?? '.')
-  const progress = createProgress(!args.json)
+  const progress = createProgress(args.format === 'text')
   const [dirA, dirB] = args.dirs as [string, string]
   // A module may be gone after a fix: diff does not require every pattern to match in both folders.
   const options = {
@@ -81,13 +93,14 @@ function runDiff(args: CliArgs, out: (text: string) => void): number {
     everyPatternMustMatch: false,
     formats: args.formats,
     builds: args.builds,
+    strict: args.strict,
     progress,
   }
   const before = audit({ ...options, dirs: [dirA] })
   const after = audit({ ...options, dirs: [dirB] })
   const changes = diffAudits(before, after)
   const exitCode = diffExitCode(after)
-  if (args.json) {
+  if (args.format === 'json') {
     const json: DiffJson = {
       schema: 'singleton-guard/diff',
       version: DIFF_JSON_VERSION,
@@ -97,7 +110,8 @@ function runDiff(args: CliArgs, out: (text: string) => void): number {
       changes,
     }
     out(JSON.stringify(json, null, 2))
-  } else out(diffText(before, after, changes))
+  } else if (args.format === 'markdown') out(diffMarkdown(before, after, changes, args.all))
+  else out(diffText(before, after, changes))
   return exitCode
 }
 

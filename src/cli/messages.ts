@@ -9,11 +9,13 @@ export class InputError extends Error {
 }
 
 export const USAGE: string = `Usage:
-  ${CLI_NAME} audit <dir...> [--singletons <pattern...>] [--module <path|package>] [--json] [--html <file>]
+  ${CLI_NAME} audit <dir...> [--singletons <pattern...>] [--module <path|package>] [--html <file>]
+                             [--format text|json|markdown] [--json] [--all] [--strict]
                              [--root <dir>] [--formats error|warn|ignore] [--builds error|warn|ignore]
-  ${CLI_NAME} diff <dirA> <dirB> [--singletons <pattern...>] [--json] [--root <dir>]
+  ${CLI_NAME} diff <dirA> <dirB> [--singletons <pattern...>] [--format text|json|markdown] [--json] [--root <dir>]
 
-Exit codes: 1 a module is evaluated more than once, 0 none, 2 usage or input error.`
+Exit codes: 1 a module is evaluated more than once; 0 none in what could be read; 2 a usage or
+input error, nothing could be attributed to source modules, or (--strict) some chunk could not be.`
 
 export const TEXT = {
   missingCommand: `${PREFIX} missing command: use \`${CLI_NAME} audit <dir...>\` or \`${CLI_NAME} diff <dirA> <dirB>\` (\`--help\` for every option).`,
@@ -23,6 +25,8 @@ export const TEXT = {
   diffNeedsTwo: (count: number): string =>
     `${PREFIX} \`diff\` compares exactly two folders (before and after); got ${count}.`,
   badFlag: (detail: string): string => `${PREFIX} ${detail}. Run \`${CLI_NAME} --help\` for the options.`,
+  badFormat: (value: string): string =>
+    `${PREFIX} \`--format\` accepts text, json or markdown; got ${JSON.stringify(value)}.`,
   badMode: (flag: string, value: string): string =>
     `${PREFIX} \`--${flag}\` accepts error, warn or ignore; got ${JSON.stringify(value)}.`,
   nestedFolders: (inner: string, outer: string): string =>
@@ -43,15 +47,19 @@ export const TEXT = {
   fromReport: (count: number): string =>
     `${count} chunk${count === 1 ? '' : 's'} without a usable source map attributed from the plugin's report.`,
   unattributed: (count: number, total: number, list: string): string =>
-    `${PREFIX} ${count} of ${total} chunk${total === 1 ? '' : 's'} could not be attributed to source modules (${list}): a copy in them cannot be seen, so "no copies" cannot be claimed. Build with source maps (\`sourcemap: true\`).`,
-  unattributedNote: (count: number, list: string): string =>
-    `${count} chunk${count === 1 ? '' : 's'} could not be attributed (${list}); copies found elsewhere are real, but these chunks may hold more.`,
+    `${PREFIX} ${count} of ${total} chunk${total === 1 ? '' : 's'} could not be attributed to source modules (${list}): a copy in them cannot be seen, so "no copies" cannot be claimed. ${HOW_TO_ATTRIBUTE}`,
+  strictUnattributed: (count: number, total: number, list: string): string =>
+    `${PREFIX} --strict: ${count} of ${total} chunk${total === 1 ? '' : 's'} could not be attributed to source modules (${list}). ${HOW_TO_ATTRIBUTE}`,
+  partlyNamed: (chunks: readonly string[]): string =>
+    `${chunks.length} chunk${chunks.length === 1 ? ' holds' : 's hold'} code of a module no region marker names (an \`//#endregion\` whose \`//#region\` is missing): that code is not in the verdict (${listSome(chunks, 3)}).`,
+  markersInsteadOfMap: (chunks: readonly string[]): string =>
+    `${chunks.length} chunk${chunks.length === 1 ? '' : 's'} with an unusable source map ${chunks.length === 1 ? 'was' : 'were'} attributed by ${chunks.length === 1 ? 'its' : 'their'} bundler's markers instead (${listSome(chunks, 3)}).`,
   moduleNotFound: (query: string, dirs: string): string =>
     `${PREFIX} no module matching ${JSON.stringify(query)} has code in ${dirs}. Give a path relative to --root (default: the current folder), an absolute path, or a package name.`,
   noSingletonMatched: (patterns: string): string =>
     `${PREFIX} the --singletons pattern${patterns.includes(',') ? 's' : ''} ${patterns} matched no module with code in these folders, so nothing was judged for ${patterns.includes(',') ? 'them' : 'it'}: check the path (relative to --root) or the package name.`,
   missingSources: (count: number): string =>
-    `${count} source file${count === 1 ? '' : 's'} named by the maps ${count === 1 ? 'is' : 'are'} not on disk: ${count === 1 ? 'its' : 'their'} identity comes from the path (the package version is unknown).`,
+    `${count} source file${count === 1 ? '' : 's'} named by the maps or markers ${count === 1 ? 'is' : 'are'} not on disk: ${count === 1 ? 'its' : 'their'} identity comes from the path (a package by its node_modules folder, its version from a pnpm store folder or else unknown; a workspace package by its folder).`,
   dynamicNotLiteral: (count: number): string =>
     `${count} dynamic import${count === 1 ? '' : 's'} with a computed specifier could not be followed.`,
   badPattern: (why: string): string => `${PREFIX} --singletons/--module: ${why}.`,
@@ -64,6 +72,19 @@ export const TEXT = {
   htmlNoFolder: (file: string): string => `${PREFIX} \`--html ${file}\`: its folder does not exist.`,
 }
 
+/** How to make a chunk readable, said once wherever chunks could not be attributed. */
+export const HOW_TO_ATTRIBUTE =
+  'Build with source maps (`sourcemap: true`), or unminified, so that the bundler writes its region markers (`//#region <module>`) or path comments (`// <module>`).'
+
+/** The first few items of a long list, then how many more. */
+export function listSome(items: readonly string[], count: number): string {
+  return items.length <= count
+    ? items.join(', ')
+    : `${items.slice(0, count).join(', ')} and ${items.length - count} more`
+}
+
 export const NO_MAP = 'no source map'
+export const NO_MARKERS = 'no region markers or path comments (minified, or not written by a bundler)'
+export const UNNAMED_REGION = 'and its region markers name no module (an `//#endregion` whose `//#region` is missing)'
 export const MAP_NOT_FOUND = (url: string): string => `source map ${url} not found`
 export const BROKEN_MAP = (why: string): string => `broken source map: ${why}`

@@ -1,7 +1,7 @@
 import { CAUSE_TITLES, displayModule, type ChainStep } from './core.ts'
 import { chunkChain } from './graph.ts'
-import { copiesOf, type AuditFinding, type AuditResult } from './audit.ts'
-import type { AuditChunk, ChunkKind } from './model.ts'
+import { copiesOf, type AuditResult } from './audit.ts'
+import type { AuditChunk, AuditFinding, ChunkKind } from './model.ts'
 import type { EdgeKind } from './parse-chunk.ts'
 
 export interface ModuleView {

@@ -1,8 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { holdsSharedRegistry, moduleMarkersOf, type MarkedModule } from './core.ts'
 import type { AuditChunk, AuditFolder, HeldModule } from './model.ts'
-import { InputError, TEXT } from './messages.ts'
-import { holdsOnlyVirtualModules, parseChunk, type ParsedChunk } from './parse-chunk.ts'
+import { markerBase } from './marker-base.ts'
+import { InputError, NO_MAP, NO_MARKERS, TEXT, UNNAMED_REGION } from './messages.ts'
+import { parseChunk, type ParsedChunk } from './parse-chunk.ts'
 import type { Progress } from './progress.ts'
 import { readReport } from './report-file.ts'
 import { attributeChunk } from './source-map.ts'
@@ -13,10 +15,14 @@ const CHUNK_EXTENSIONS = ['.js', '.mjs', '.cjs']
 export interface ReadChunk {
   chunk: AuditChunk
   parsed: ParsedChunk
+  /** The chunk's code, kept only where the verdict reads it again (rolldown's shared registry); else ''. */
   code: string
 }
 
-/** Reads every chunk of a folder: its imports from the parser, its modules from its source map. */
+/**
+ * Reads every chunk of a folder: its imports from the lexer, its modules from its source map, the
+ * plugin's report, or its bundler's per-module comments, in that order.
+ */
 export function readFolder(
   folder: string,
   identities: AuditResolver,
@@ -31,7 +37,7 @@ export function readFolder(
     throw new InputError(TEXT.missingFolder(folder))
   }
   if (!stat.isDirectory()) throw new InputError(TEXT.notAFolder(folder))
-  const files = listChunks(absolute)
+  const { chunks: files, maps } = listChunks(absolute)
   if (files.length === 0) throw new InputError(TEXT.noChunks(folder))
   progress.start(files.length)
   const report = readReport(absolute, display)
@@ -43,6 +49,9 @@ export function readFolder(
     declared: report?.declared ?? [],
   }
   const read: ReadChunk[] = []
+  const marked: { chunk: AuditChunk; modules: MarkedModule[] }[] = []
+  const mapsReplaced: string[] = []
+  const partlyNamed: string[] = []
   let fromReport = 0
   for (const file of files) {
     progress.step(`${display}/${file}`)
@@ -77,14 +86,15 @@ export function readFolder(
       attributedBy: 'none',
       unattributed: undefined,
       computedDynamicImports: parsed.computedDynamicImports,
+      build: display,
     }
     const hint = report?.entries.get(file)
     if (hint && (hint.isEntry || hint.isDynamicEntry)) {
       chunk.kind = hint.isEntry ? 'entry' : 'dynamic-entry'
       chunk.entrySource = 'report'
     }
-    if (!parsed.forwardsOnly) {
-      const attribution = attributeChunk(chunkPath, parsed.sourceMappingUrl)
+    if (!parsed.forwardsOnly && !parsed.empty) {
+      const attribution = attributeChunk(chunkPath, parsed.sourceMappingUrl, maps.has(`${file}.map`))
       if (attribution.ok) {
         chunk.attributedBy = 'source map'
         chunk.modules = held(attribution.sources, identities)
@@ -95,15 +105,39 @@ export function readFolder(
           identities,
         )
         fromReport++
-      } else if (!parsed.sourceMappingUrl && holdsOnlyVirtualModules(chunkPath, code)) {
-        // rolldown writes no map for its runtime chunk: it has no source file to map to.
-        chunk.attributedBy = 'bundler runtime'
       } else {
-        chunk.unattributed = attribution.reason
+        const markers = moduleMarkersOf(code)
+        const modules = markers.modules.filter((module) => !module.virtual)
+        if (markers.style && modules.length > 0) {
+          chunk.attributedBy = markers.style
+          marked.push({ chunk, modules })
+          if (attribution.reason !== NO_MAP) mapsReplaced.push(`${chunk.id}: ${attribution.reason}`)
+          if (markers.unnamedCode) partlyNamed.push(chunk.id)
+        } else if (markers.unnamedCode) {
+          chunk.unattributed = `${attribution.reason}, ${UNNAMED_REGION}`
+        } else if (markers.modules.length > 0) {
+          // rolldown writes no map for its runtime chunk: it has no source file to map to.
+          chunk.attributedBy = 'bundler runtime'
+        } else {
+          chunk.unattributed = `${attribution.reason}, ${NO_MARKERS}`
+        }
       }
     }
     result.chunks.push(chunk)
-    read.push({ chunk, parsed, code })
+    read.push({ chunk, parsed, code: holdsSharedRegistry(code) ? code : '' })
+  }
+  // Marked ids are relative to the folder the build ran in: found once per folder.
+  if (marked.length > 0) {
+    const base = markerBase(
+      absolute,
+      marked.flatMap(({ modules }) => modules.map((module) => module.source)),
+    )
+    for (const { chunk, modules } of marked) {
+      chunk.modules = held(
+        modules.map((module) => ({ source: path.resolve(base, module.source), segments: module.codeTokens })),
+        identities,
+      )
+    }
   }
   if (report) {
     const onDisk = new Set(files)
@@ -111,6 +145,8 @@ export function readFolder(
     if (stale.length > 0) result.notes.push(TEXT.staleReport(`${display}/singleton-report.json`, stale))
   }
   if (fromReport > 0) result.notes.push(TEXT.fromReport(fromReport))
+  if (mapsReplaced.length > 0) result.notes.push(TEXT.markersInsteadOfMap(mapsReplaced))
+  if (partlyNamed.length > 0) result.notes.push(TEXT.partlyNamed(partlyNamed))
   return { folder: result, chunks: read }
 }
 
@@ -123,21 +159,26 @@ function held(sources: { source: string; segments: number }[], identities: Audit
   return modules
 }
 
-/** Chunk files under the folder, sorted; `node_modules` and dot-folders are not build output. */
-function listChunks(folder: string): string[] {
-  const found: string[] = []
+/**
+ * Chunk files under the folder, sorted, and the `.map` files beside them; `node_modules` and
+ * dot-folders are not build output.
+ */
+function listChunks(folder: string): { chunks: string[]; maps: Set<string> } {
+  const chunks: string[] = []
+  const maps = new Set<string>()
   const walk = (dir: string, prefix: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue
       const relative = prefix ? `${prefix}/${entry.name}` : entry.name
       if (entry.isDirectory()) walk(path.join(dir, entry.name), relative)
+      else if (entry.name.endsWith('.map')) maps.add(relative)
       else if (entry.isFile() && CHUNK_EXTENSIONS.includes(path.extname(entry.name)) && !isDeclaration(entry.name)) {
-        found.push(relative)
+        chunks.push(relative)
       }
     }
   }
   walk(folder, '')
-  return found.sort()
+  return { chunks: chunks.sort(), maps }
 }
 
 function isDeclaration(file: string): boolean {

@@ -18,7 +18,9 @@ type Attribution = { ok: true; sources: OwnedSource[] } | { ok: false; reason: s
  * mapped segment of the generated code points into it. A source listed in `sources` with no
  * segment (a module that only re-exported) owns nothing.
  */
-export function attributeChunk(chunkFile: string, mappingUrl: string | undefined): Attribution {
+export function attributeChunk(chunkFile: string, mappingUrl: string | undefined, mapBeside: boolean): Attribution {
+  // Without a `sourceMappingURL`, only `<chunk>.map` can be its map: not asked of the disk when the folder has none.
+  if (!mappingUrl && !mapBeside) return { ok: false, reason: NO_MAP }
   const loaded = loadMap(chunkFile, mappingUrl)
   if ('reason' in loaded) return { ok: false, reason: loaded.reason }
   let map: TraceMap

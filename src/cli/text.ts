@@ -1,29 +1,115 @@
-import { PREFIX, explainFinding, formatChain } from './core.ts'
-
-const explain = (finding: Parameters<typeof explainFinding>[0]): string => `${PREFIX} ${explainFinding(finding)}`
-import type { AuditResult } from './audit.ts'
+import { CAUSE_TITLES, PREFIX, explainFinding, formatChain } from './core.ts'
+import { nothingAttributed, type AuditResult } from './audit.ts'
+import { HOW_TO_ATTRIBUTE, listSome } from './messages.ts'
 import type { ModuleView } from './module-view.ts'
 import type { AuditChunk } from './model.ts'
+import { moduleRows, summarize } from './summary.ts'
 
-/** The audit as people read it: the plugin's own diagnosis for each finding, then shims and notes. */
-export function auditText(result: AuditResult): string {
-  const lines = [summaryLine(result)]
-  for (const finding of result.findings) lines.push('', explain(finding))
+const explain = (
+  finding: Parameters<typeof explainFinding>[0],
+  limits?: Parameters<typeof explainFinding>[1],
+): string => `${PREFIX} ${explainFinding(finding, limits)}`
+
+/** What the text shows before "and N more" (`--all` shows everything). */
+const LIMITS = { findings: 50, copies: 5, facades: 3, builds: 10, chunks: 5 }
+
+/**
+ * The audit as people read it, at any size: the verdict and the counts first (by cause, by
+ * build), then the most important findings in the plugin's own words, the singletons asked for
+ * that have one copy, what could not be read and why; capped unless `all`.
+ */
+export function auditText(result: AuditResult, all: boolean): string {
+  const summary = summarize(result)
+  const lines = [verdictLine(result), scopeLine(result)]
+  if (summary.modulesWithCopies > 0) {
+    lines.push(
+      `  modules with copies: ${count(summary.modulesWithCopies)} (${count(summary.modulesDuplicated)} at error level, ${count(summary.modulesWithCopies - summary.modulesDuplicated)} warnings)`,
+    )
+    lines.push(
+      `  by cause: ${summary.byCause.map((entry) => `${CAUSE_TITLES[entry.cause]} ${count(entry.modules)}`).join('; ')}`,
+    )
+    if (result.builds.length > 1) {
+      lines.push(
+        `  by build (${result.builds.length} builds told apart by their import graphs; this names causes, the copies are counted from the chunks):`,
+      )
+      const shown = all ? summary.byBuild : summary.byBuild.slice(0, LIMITS.builds)
+      for (const entry of shown) lines.push(`    ${entry.build}: ${count(entry.modules)}`)
+      if (shown.length < summary.byBuild.length)
+        lines.push(`    and ${summary.byBuild.length - shown.length} more builds`)
+    }
+  }
+  const findings = all ? result.findings : result.findings.slice(0, LIMITS.findings)
+  const fixesShown = new Set<string>()
+  const limits = all ? { fixesShown } : { copies: LIMITS.copies, facades: LIMITS.facades, fixesShown }
+  for (const finding of findings) lines.push('', explain(finding, limits))
+  if (findings.length < result.findings.length) {
+    lines.push(
+      '',
+      `and ${count(result.findings.length - findings.length)} more findings: \`--all\` prints every one, \`--json\` carries everything.`,
+    )
+  }
+  lines.push(...singleCopies(result))
   const shims = [...result.chunks.values()].filter((chunk) => chunk.kind === 'shim')
-  if (shims.length > 0) {
+  if (shims.length > 0 && all) {
     lines.push('', `re-export shims (facades: the same instance, never a copy):`)
     for (const shim of shims) lines.push(`  ${shim.id} -> ${shim.forwardsTo.join(', ') || '(outside these folders)'}`)
+  } else if (shims.length > 0) {
+    lines.push(
+      '',
+      `${count(shims.length)} re-export shim${shims.length === 1 ? '' : 's'} (facades: the same instance, never a copy); \`--all\` lists them.`,
+    )
   }
-  lines.push(...trailer(result))
-  const errors = result.findings.filter((finding) => finding.severity === 'error').length
-  const warnings = result.findings.length - errors
-  lines.push(
-    '',
-    errors > 0
-      ? `${PREFIX} ${errors} module${errors === 1 ? ' is' : 's are'} evaluated more than once.`
-      : `${PREFIX} no module is evaluated more than once${warnings > 0 ? ` in one process that loads one output (${warnings} warning${warnings === 1 ? '' : 's'} above)` : ''}${result.unattributed.length > 0 ? ' in the attributed chunks' : ''}.`,
-  )
+  lines.push(...trailer(result, all))
+  lines.push('', verdictLine(result))
   return lines.join('\n')
+}
+
+/** The first line and the last: what was found, in one sentence, as the plugin ends its check. */
+function verdictLine(result: AuditResult): string {
+  const errors = new Set(
+    result.findings.filter((finding) => finding.severity === 'error').map((finding) => finding.key),
+  ).size
+  const warnings = result.findings.length - result.findings.filter((finding) => finding.severity === 'error').length
+  if (errors > 0) return `${PREFIX} ${count(errors)} module${errors === 1 ? ' is' : 's are'} evaluated more than once.`
+  const unread = result.unattributed.length
+  if (unread > 0 && nothingAttributed(result)) {
+    return `${PREFIX} no chunk could be attributed to source modules: nothing was judged.`
+  }
+  return `${PREFIX} no module is evaluated more than once${warnings > 0 ? ` in one process that loads one output (${warnings} warning${warnings === 1 ? '' : 's'} above)` : ''}${unread > 0 ? ` in the attributed chunks; ${count(unread)} chunk${unread === 1 ? '' : 's'} could not be read (listed above)` : ''}.`
+}
+
+function scopeLine(result: AuditResult): string {
+  const chunks = [...result.chunks.values()]
+  const kinds = new Map<AuditChunk['kind'], number>()
+  for (const chunk of chunks) kinds.set(chunk.kind, (kinds.get(chunk.kind) ?? 0) + 1)
+  const kind = (name: AuditChunk['kind']) => count(kinds.get(name) ?? 0)
+  const folders = result.folders.map((folder) => folder.display).join(', ')
+  const modules = [...result.units.values()].filter((unit) => unit.scope !== 'install').length
+  const scope = result.matcher
+    ? `${count(modules)} module${modules === 1 ? '' : 's'} matching ${result.matcher.patterns.map((p) => p.label).join(', ')}`
+    : `${count(modules)} module${modules === 1 ? '' : 's'}`
+  const read = summarize(result)
+    .byAttribution.map((entry) =>
+      entry.attributedBy === 'not attributed'
+        ? `${count(entry.chunks)} not attributed`
+        : `${count(entry.chunks)} by ${entry.attributedBy}`,
+    )
+    .join(', ')
+  return `${PREFIX} audited ${folders}: ${count(chunks.length)} chunk${chunks.length === 1 ? '' : 's'} (${kind('entry')} entry, ${kind('dynamic-entry')} dynamic entry, ${kind('shared')} shared, ${kind('shim')} shim), ${scope}${read ? `; chunks with code: ${read}` : ''}`
+}
+
+/** `--singletons`/`--module` on modules with one copy: where it is, so "clean" names its file. */
+function singleCopies(result: AuditResult): string[] {
+  if (!result.matcher) return []
+  const rows = moduleRows(result).filter((row) => row.copies <= 1)
+  if (rows.length === 0) return []
+  const lines = ['']
+  for (const row of rows) {
+    const where = row.files.length > 0 ? row.files.join(', ') : '(no chunk holds its code)'
+    const shims = row.shims.length > 0 ? `; re-export shims (not copies): ${row.shims.join(', ')}` : ''
+    lines.push(`${PREFIX} ${row.module}: ${row.copies} cop${row.copies === 1 ? 'y' : 'ies'}: ${where}${shims}`)
+  }
+  return lines
 }
 
 /** `--module`: every file, shim, importer and chain of the module, then its one-line verdict. */
@@ -58,29 +144,36 @@ export function moduleText(views: readonly ModuleView[], result: AuditResult): s
     for (const finding of view.findings) lines.push('', explain(finding))
     lines.push('')
   }
-  lines.push(...trailer(result))
+  lines.push(...trailer(result, true))
   return lines.join('\n').trimEnd()
 }
 
-function summaryLine(result: AuditResult): string {
-  const chunks = [...result.chunks.values()]
-  const count = (kind: AuditChunk['kind']) => chunks.filter((chunk) => chunk.kind === kind).length
-  const folders = result.folders.map((folder) => folder.display).join(', ')
-  const scope = result.matcher
-    ? `${result.units.size} module${result.units.size === 1 ? '' : 's'} matching ${result.matcher.patterns.map((p) => p.label).join(', ')}`
-    : `${result.units.size} module${result.units.size === 1 ? '' : 's'}`
-  return `${PREFIX} audited ${folders}: ${chunks.length} chunk${chunks.length === 1 ? '' : 's'} (${count('entry')} entry, ${count('dynamic-entry')} dynamic entry, ${count('shared')} shared, ${count('shim')} shim), ${scope}`
-}
-
-function trailer(result: AuditResult): string[] {
+/** What could not be read, by reason, with how to make it readable; then the notes. */
+function trailer(result: AuditResult, all: boolean): string[] {
   const lines: string[] = []
   if (result.unattributed.length > 0) {
-    lines.push('', 'not attributed (no code of theirs is in the verdict):')
-    for (const chunk of result.unattributed) lines.push(`  ${chunk.id}: ${chunk.unattributed}`)
+    const byReason = new Map<string, string[]>()
+    for (const chunk of result.unattributed) {
+      const reason = chunk.unattributed as string
+      byReason.set(reason, [...(byReason.get(reason) ?? []), chunk.id])
+    }
+    lines.push(
+      '',
+      `not attributed: ${count(result.unattributed.length)} chunk${result.unattributed.length === 1 ? '' : 's'} (no code of theirs is in the verdict; a copy in them cannot be seen):`,
+    )
+    for (const [reason, chunks] of byReason) {
+      lines.push(`  ${reason}: ${all ? chunks.join(', ') : listSome(chunks, LIMITS.chunks)}`)
+    }
+    lines.push(`  ${HOW_TO_ATTRIBUTE}`)
   }
   if (result.notes.length > 0) {
     lines.push('', 'notes:')
     for (const note of result.notes) lines.push(`  ${note}`)
   }
   return lines
+}
+
+/** 1234 -> 1,234: counts of thousands are read at a glance. */
+function count(value: number): string {
+  return value.toLocaleString('en-US')
 }

@@ -14,12 +14,20 @@ import type {
 /** rolldown's shared-chunk registry throws this text; it survives minification. */
 const SHARED_REGISTRY_MARK = 'was not registered before it was required'
 
+/** Whether a chunk holds rolldown's shared-chunk registry (a factory printed into several chunks runs once). */
+export function holdsSharedRegistry(code: string): boolean {
+  return code.includes(SHARED_REGISTRY_MARK)
+}
+
 interface MapRequest {
   chunks: readonly ChunkInput[]
   output: OutputInfo
   index: SingletonIndex
-  /** The shortest import chain from an entry to a module id. */
-  chainOf: (id: string) => ChainStep[]
+  /**
+   * The shortest import chain from an entry to a module id; `chunk` names the chunk of the copy
+   * (a module printed into several chunks has a chain to each: the CLI reads chains from chunks).
+   */
+  chainOf: (id: string, chunk: string) => ChainStep[]
   /** Keep each chunk's rendered module list (the report needs it; nothing else does). */
   keepChunks: boolean
   /**
@@ -102,18 +110,22 @@ export function mapOutput(request: MapRequest): MappedOutput {
 
   const modules = new Map<string, TrackedModule>()
   let sharedRegistry: boolean | undefined
-  const hasSharedRegistry = () => (sharedRegistry ??= chunks.some((chunk) => chunk.code.includes(SHARED_REGISTRY_MARK)))
+  const hasSharedRegistry = () => (sharedRegistry ??= chunks.some((chunk) => holdsSharedRegistry(chunk.code)))
   for (const { unit, byCopy, facades } of units.values()) {
     const known = index.known(unit.key)
     const copies: Copy[] = []
     for (const placement of byCopy.values()) {
       const fileNames = placement.chunks.map((chunk) => chunk.fileName).sort()
       // A module of a declared package is only worth a chain when it is duplicated in this output.
-      const chain = unit.scope !== 'install' || byCopy.size > 1 ? request.chainOf(placement.id) : []
-      const copy = { identity: placement.identity, sharedFactory: false, builtFrom: placement.builtFrom, chain }
-      if (unit.copiesBy === 'install' || fileNames.length === 1) copies.push({ ...copy, chunks: fileNames })
-      else if (hasSharedRegistry()) copies.push({ ...copy, chunks: fileNames, sharedFactory: true })
-      else for (const fileName of fileNames) copies.push({ ...copy, chunks: [fileName] })
+      const chainTo = (fileName: string) =>
+        unit.scope !== 'install' || byCopy.size > 1 ? request.chainOf(placement.id, fileName) : []
+      const copy = { identity: placement.identity, sharedFactory: false, builtFrom: placement.builtFrom }
+      const first = fileNames[0] as string
+      if (unit.copiesBy === 'install' || fileNames.length === 1)
+        copies.push({ ...copy, chunks: fileNames, chain: chainTo(first) })
+      else if (hasSharedRegistry())
+        copies.push({ ...copy, chunks: fileNames, sharedFactory: true, chain: chainTo(first) })
+      else for (const fileName of fileNames) copies.push({ ...copy, chunks: [fileName], chain: chainTo(fileName) })
     }
     if (copies.length === 0 && facades.length === 0) continue
     modules.set(unit.key, {

@@ -15,8 +15,11 @@ export interface PackageInfo {
   exports: unknown
   /** `main`/`module` targets, for packages without `exports`. */
   mainFields: string[]
-  /** `folder` when the name was read from where it is installed (`node_modules/<name>`), not its manifest. */
-  nameFrom: 'manifest' | 'folder'
+  /**
+   * `folder` when the name was read from where it is installed (`node_modules/<name>`), not its
+   * manifest; `path` when the install is not on disk at all (a dist audited without its sources).
+   */
+  nameFrom: 'manifest' | 'folder' | 'path'
 }
 
 /** What "the same module" means for one module id. */

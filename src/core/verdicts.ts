@@ -154,8 +154,13 @@ function detailOf(copy: Copy, first: Copy, root: string): string | undefined {
   const notes: string[] = []
   if (copy.sharedFactory) notes.push("one factory shared by these chunks through rolldown's registry")
   if (isInstalledPackage(copy.identity)) {
+    const { nameFrom } = copy.identity.package
     const folder =
-      copy.identity.package.nameFrom === 'folder' ? ' (named by its folder: its package.json has no readable name)' : ''
+      nameFrom === 'folder'
+        ? ' (named by its folder: its package.json has no readable name)'
+        : nameFrom === 'path'
+          ? ' (not on disk: known by its path)'
+          : ''
     notes.push(`installed at ${displayPath(copy.identity.package.dir, root)}${folder}`)
   }
   if (copy.builtFrom) notes.push(`a build of ${displayPath(copy.builtFrom, root)} (its source map says so)`)

@@ -19,7 +19,11 @@ export interface CliRun {
 /** The built CLI, run as a user runs it: a child process of dist/cli.mjs in `cwd`. */
 export async function runCli(cwd: string, args: string[]): Promise<CliRun> {
   try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [cliFile, ...args], { cwd, timeout: 120_000 })
+    const { stdout, stderr } = await execFileAsync(process.execPath, [cliFile, ...args], {
+      cwd,
+      timeout: 120_000,
+      maxBuffer: 512 * 1024 * 1024,
+    })
     return { exitCode: 0, stdout, stderr }
   } catch (error) {
     const failure = error as { code?: number; stdout?: string; stderr?: string }
@@ -37,6 +41,8 @@ export interface PlainBuild {
   preserveSymlinks?: boolean
   format?: 'esm' | 'cjs'
   sourcemap?: boolean
+  /** Minified output: no per-module comments are left (default: off, as each bundler's own default). */
+  minify?: boolean
   rolldown?: { input?: Omit<InputOptions, 'input' | 'cwd'>; output?: OutputOptions }
 }
 
@@ -45,6 +51,7 @@ export async function buildWithout(bundler: Bundler, dir: string, spec: PlainBui
   const outDir = spec.outDir ?? 'dist'
   const sourcemap = spec.sourcemap ?? true
   const format = spec.format ?? 'esm'
+  const minify = spec.minify ?? false
   if (bundler === 'rolldown') {
     const bundle = await rolldown({
       cwd: dir,
@@ -53,7 +60,7 @@ export async function buildWithout(bundler: Bundler, dir: string, spec: PlainBui
       resolve: { ...(spec.preserveSymlinks ? { symlinks: false } : {}), ...spec.rolldown?.input?.resolve },
     })
     try {
-      await bundle.write({ dir: path.join(dir, outDir), sourcemap, format, ...spec.rolldown?.output })
+      await bundle.write({ dir: path.join(dir, outDir), sourcemap, format, minify, ...spec.rolldown?.output })
     } finally {
       await bundle.close()
     }
@@ -67,7 +74,7 @@ export async function buildWithout(bundler: Bundler, dir: string, spec: PlainBui
       build: {
         sourcemap,
         outDir,
-        minify: false,
+        minify,
         emptyOutDir: true,
         lib: { entry: spec.input, formats: [format === 'esm' ? 'es' : 'cjs'], fileName: (_, name) => `${name}.js` },
       },
@@ -81,6 +88,7 @@ export async function buildWithout(bundler: Bundler, dir: string, spec: PlainBui
       format,
       platform: 'node',
       sourcemap,
+      minify,
       outdir: path.join(dir, outDir),
       preserveSymlinks: spec.preserveSymlinks ?? false,
       logLevel: 'silent',
@@ -91,6 +99,7 @@ export async function buildWithout(bundler: Bundler, dir: string, spec: PlainBui
       outDir,
       format,
       sourcemap,
+      minify,
       dts: false,
       platform: 'node',
       fixedExtension: false,

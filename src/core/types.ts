@@ -3,6 +3,8 @@
 export type Pattern = string | RegExp
 export type DuplicateMode = 'error' | 'warn'
 export type CrossMode = 'error' | 'warn' | 'ignore'
+/** The level of a module nobody declared that holds state and has copies (`false`: not looked for). */
+export type DetectMode = 'warn' | 'error' | 'info' | false
 
 /** A package that holds a module: its nearest package.json with a name, or the folder it is installed under. */
 export interface PackageInfo {
@@ -149,6 +151,8 @@ export type FindingCode =
   | 'SINGLETON_DUPLICATED_ACROSS_OUTPUTS'
   | 'SINGLETON_DUPLICATED_ACROSS_BUILDS'
   | 'SINGLETON_COPIES_SHARE_STATE'
+  | 'SINGLETON_STATEFUL_DUPLICATED'
+  | 'SINGLETON_STATE_UNKNOWN'
 
 export interface FindingCopy {
   output: string
@@ -180,6 +184,12 @@ export interface Finding {
   fixes: string[]
   /** Why the copies share one state, when they do (`SINGLETON_COPIES_SHARE_STATE`). */
   sharedState?: string
+  /** Found by `detect`: the module is not declared a singleton; its source says it holds state. */
+  detected?: boolean
+  /** What makes a detected module's top level stateful (or may, for `SINGLETON_STATE_UNKNOWN`). */
+  evidence?: StateEvidence[]
+  /** Why the classifier could not decide (`SINGLETON_STATE_UNKNOWN`). */
+  stateUnknown?: string
 }
 
 export type PromotionReason = 'runtime boundary' | 'singleton' | 'include'
@@ -191,6 +201,18 @@ export interface Promotion {
   reason: PromotionReason
   /** The file written, known once the output is generated. */
   fileName?: string
+}
+
+/** Why a module's top level holds state: the binding, what makes it state, and the source line. */
+export interface StateEvidence {
+  /** The binding (`cache`, `Store.instances`, `exports.count`, `default`). */
+  binding: string
+  /** What makes it state, in a few words (`new Map()`, `let reassigned in a function`). */
+  why: string
+  /** 1-based line in the module's source. */
+  line: number
+  /** That line, trimmed. */
+  text: string
 }
 
 /** A problem with a package's metadata that the user should hear of, once. */

@@ -194,19 +194,25 @@ class Classification {
     const label = mutationName(name, binding, nature, mutation)
     if (nature.kind === 'unknown') {
       // The call may hand out one object per process (a registry kept on globalThis): not a guess to make.
-      const why = `made by ${nature.what} and ${describeMutation(mutation)}; the call may return an object every copy shares`
+      const why = `made by ${nature.what}, the result ${describeMutation('', mutation).trimStart()}; the call may return an object every copy shares`
       this.#unsure.push(this.#at(label, why, mutation.node))
       return
     }
     const why =
       binding.kind === 'exports' && mutation.depth === 0
         ? describeExportChange(mutation)
-        : `${nature.kind === 'mutable' && nature.what !== 'value' ? nature.what : 'object'} ${describeMutation(mutation)}`
+        : describeMutation(nature.kind === 'mutable' && nature.what !== 'value' ? nature.what : 'object', mutation)
     this.#evidence.push(this.#at(label, why, mutation.node))
   }
 
-  /** State made inside a module-level value: `{ cache: new Map() }`, `static items = new Set()`, `exports.x = …`. */
+  /**
+   * State made inside a module-level value: `{ cache: new Map() }`, `static items = new Set()`,
+   * `exports.x = …`. One piece of evidence per binding is enough (an array of eight instances is
+   * one fact); the exports of a CommonJS module are each their own.
+   */
   #members(binding: Binding, name: string): void {
+    const said = new Set(this.#evidence.map((item) => item.binding))
+    if (binding.kind !== 'exports' && said.has(name)) return
     const parts: { path: string[]; value: Node }[] = [
       ...binding.memberValues,
       ...binding.values.map((value) => ({ path: [], value })),
@@ -214,10 +220,14 @@ class Classification {
     for (const { path, value } of parts) {
       for (const nested of this.#nestedState(value, path)) {
         const label = [binding.kind === 'exports' ? 'exports' : name, ...nested.path].join('.')
-        if (nested.nature.kind === 'container' || nested.nature.kind === 'identity') {
-          if (nested.path.length > 0) this.#evidence.push(this.#at(label, nested.nature.what, nested.node))
+        const key = binding.kind === 'exports' ? label : name
+        if (said.has(key)) continue
+        if ((nested.nature.kind === 'container' || nested.nature.kind === 'identity') && nested.path.length > 0) {
+          this.#evidence.push(this.#at(label, nested.nature.what, nested.node))
+          said.add(key)
         } else if (nested.nature.kind === 'symbol' && binding.kind === 'exports') {
           this.#evidence.push(this.#at(label, 'exported Symbol()', nested.node))
+          said.add(key)
         }
       }
     }
@@ -355,7 +365,8 @@ class Classification {
 
   /**
    * Module-level functions only ever called while the module runs: not exported, not passed on,
-   * called only from the module's code (or from other such functions). Their bodies initialise.
+   * called at least once, and only from the module's code (or from other such functions). Their
+   * bodies initialise.
    */
   #initOnlyFunctions(): Set<Owner> {
     const initOnly = new Set<Owner>()
@@ -364,7 +375,9 @@ class Classification {
     for (const binding of this.#facts.moduleBindings) {
       const owner = binding.functionNode ? this.#facts.owners.get(binding.functionNode) : undefined
       if (!owner || owner.parent !== this.#facts.moduleOwner || this.#exported(binding)) continue
-      if (this.#aliases.has(binding) || binding.uses.some((use) => use.kind !== 'call')) continue
+      // A function this code never calls may be called from elsewhere (another module of a chunk).
+      if (binding.uses.length === 0 || this.#aliases.has(binding)) continue
+      if (binding.uses.some((use) => use.kind !== 'call')) continue
       candidates.set(owner, binding)
       initOnly.add(owner)
     }
@@ -396,12 +409,18 @@ function isUpdate(how: string): boolean {
   )
 }
 
-function describeMutation(use: Use): string {
+/** `object property assigned in a function`, `array member [0] mutated by set() in a function`. */
+function describeMutation(subject: string, use: Use): string {
   const where = use.viaThis ? 'in a method' : 'in a function'
+  const target = use.depth > 0 ? `${subject} member ${memberPath(use.path.slice(0, use.depth))}` : subject
   const how = use.how
-  if (how.endsWith('()')) return `mutated by ${how} ${where}`
-  if (how === 'delete') return `property deleted ${where}`
-  return isUpdate(how) ? `property updated ${where}` : `property assigned ${where}`
+  if (how.endsWith('()')) return `${target} mutated by ${how} ${where}`
+  if (how === 'delete') return `${target} property deleted ${where}`
+  return `${target} property ${isUpdate(how) ? 'updated' : 'assigned'} ${where}`
+}
+
+function memberPath(path: readonly string[]): string {
+  return path.map((part) => (part === '[]' ? '[…]' : /^\d+$/.test(part) ? `[${part}]` : `.${part}`)).join('')
 }
 
 /** An export of a CommonJS module set or changed after the module ran (`exports.count++` in a function). */

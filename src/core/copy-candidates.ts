@@ -28,6 +28,15 @@ export interface Placement {
 type RealPathOf = (id: string) => string | undefined
 
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`
+const SEP = path.sep === '/' ? '/' : '\\\\'
+/**
+ * In ids joined by line breaks, each id's install folder: up to its last `node_modules/<name>/`
+ * (`@scope/<name>/`); pnpm's `.pnpm` store folder is not an install.
+ */
+const INSTALL_FOLDER = new RegExp(
+  `^.*${SEP}node_modules${SEP}(?:@[^${SEP}\\n]+${SEP})?[^.${SEP}\\n][^${SEP}\\n]*${SEP}`,
+  'gm',
+)
 
 /**
  * The key under which two ids may be one module, from the id alone: `<name>/<subpath>` for a
@@ -49,26 +58,24 @@ export function copyKeyOf(id: string): string | undefined {
  */
 export function candidatesWithin(chunks: readonly ChunkIds[], realPathOf?: RealPathOf): Placement[][] {
   if (realPathOf) return groupsOf(chunks, (id) => copyKeyOf(realPathOf(id) ?? id))
-  const folders = new Map<string, string>()
+  // One string and one native match over it, rather than a JavaScript step per id: a graph
+  // with no copies costs next to nothing.
+  const joined = chunks.map((chunk) => chunk.ids.join('\n')).join('\n')
   const twiceInstalled = new Set<string>()
+  const firstFolder = new Map<string, string>()
+  for (const folder of new Set(joined.match(INSTALL_FOLDER))) {
+    const name = folder.slice(folder.lastIndexOf(NODE_MODULES) + NODE_MODULES.length, -1)
+    const seen = firstFolder.get(name)
+    if (seen === undefined) firstFolder.set(name, folder)
+    else if (seen !== folder) twiceInstalled.add(name)
+  }
   const queryFiles = new Set<string>()
-  let lastFolder = ''
-  let lastAt = -1
-  for (const chunk of chunks) {
-    for (const id of chunk.ids) {
-      const query = id.indexOf('?')
-      if (query !== -1 && !isVirtualId(id)) queryFiles.add(id.slice(0, query))
-      const at = id.lastIndexOf(NODE_MODULES)
-      // Ids of one install mostly follow each other: the folder is compared before it is cut out.
-      if (at === -1 || (at === lastAt && id.startsWith(lastFolder))) continue
-      const folder = installFolderAt(id, at)
-      if (folder === undefined) continue
-      lastFolder = folder
-      lastAt = at
-      const name = folder.slice(at + NODE_MODULES.length, -1)
-      const seen = folders.get(name)
-      if (seen === undefined) folders.set(name, folder)
-      else if (seen !== folder) twiceInstalled.add(name)
+  if (joined.includes('?')) {
+    for (const chunk of chunks) {
+      for (const id of chunk.ids) {
+        const query = id.indexOf('?')
+        if (query !== -1 && !isVirtualId(id)) queryFiles.add(id.slice(0, query))
+      }
     }
   }
   if (twiceInstalled.size === 0 && queryFiles.size === 0) return []
@@ -134,13 +141,4 @@ function groupsOf(chunks: readonly ChunkIds[], keyOf: (id: string) => string | u
     }
   }
   return [...groups.values()].filter((list) => new Set(list.map((placement) => placement.id)).size > 1)
-}
-
-/** `…/node_modules/<name>/` or `…/node_modules/@scope/<name>/` at `at`; undefined for `.pnpm` and the like. */
-function installFolderAt(id: string, at: number): string | undefined {
-  const start = at + NODE_MODULES.length
-  if (id[start] === '.') return undefined
-  let end = id.indexOf(path.sep, start)
-  if (end !== -1 && id[start] === '@') end = id.indexOf(path.sep, end + 1)
-  return end === -1 ? undefined : id.slice(0, end + 1)
 }

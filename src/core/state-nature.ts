@@ -1,6 +1,7 @@
 import { symbolForKey, unwrap, type Node } from './ast.ts'
 import { slotOf } from './shared-state.ts'
-import { memberName, type Binding, type ModuleFacts } from './state-walk.ts'
+import { memberName } from './state-syntax.ts'
+import type { Binding, ModuleFacts } from './state-walk.ts'
 
 /**
  * What a value made at module level is, from its expression alone: a state container, an object
@@ -312,10 +313,8 @@ export class NatureReader {
       }
       return { kind: 'unknown', what: `${name}.${method ?? '…'}()` }
     }
-    // A method of a literal (`'a,b'.split(',')`, `[1, 2].map(…)`).
-    if (object.type === 'Literal' || object.type === 'TemplateLiteral' || object.type === 'ArrayExpression') {
-      return { kind: 'mutable', what: 'value', frozen: false }
-    }
+    // A method of a literal or of a member of one (`'a,b'.split(',')`, `/x/.source.replace(…)`).
+    if (isLiteralChain(object)) return { kind: 'mutable', what: 'value', frozen: false }
     return { kind: 'unknown', what: `${describeCallee(callee)}()` }
   }
 
@@ -363,6 +362,14 @@ export class NatureReader {
     const value = unwrap(node)
     return value.type === 'Identifier' && value.name === name && this.#isFree(value)
   }
+}
+
+function isLiteralChain(node: Node): boolean {
+  let current = unwrap(node)
+  while (current.type === 'MemberExpression' || current.type === 'CallExpression') {
+    current = unwrap((current.type === 'MemberExpression' ? current.object : current.callee) as Node)
+  }
+  return current.type === 'Literal' || current.type === 'TemplateLiteral' || current.type === 'ArrayExpression'
 }
 
 /** How evidence names a callee: `createLogger`, `logging.create`, `…`. */

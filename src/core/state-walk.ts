@@ -932,13 +932,29 @@ class Walker {
    * The binding (or `this` of a method) a member chain starts from, and the path from it.
    * `module.exports.x` starts from the exports binding; any other member of `module`, from none.
    */
-  #memberRoot(node: Node, ctx: Ctx): { binding: Binding | null; path: string[]; viaThis: boolean } {
+  #memberRoot(
+    node: Node,
+    ctx: Ctx,
+    throughAccessors = false,
+  ): { binding: Binding | null; path: string[]; viaThis: boolean } {
     const path: string[] = []
     let current: Node = node
-    while (current.type === 'MemberExpression') {
-      path.unshift(memberName(current) ?? '[]')
-      current = unwrap(current.object as Node)
+    for (;;) {
       if (current.type === 'ChainExpression') current = unwrap(current.expression as Node)
+      if (current.type === 'MemberExpression') {
+        path.unshift(memberName(current) ?? '[]')
+        current = unwrap(current.object as Node)
+        continue
+      }
+      // `handlers.get(type).push(h)` mutates what the Map holds: followed through `get()` and `at()`.
+      const callee = throughAccessors && current.type === 'CallExpression' ? unwrap(current.callee as Node) : undefined
+      const accessor = callee?.type === 'MemberExpression' ? memberName(callee) : undefined
+      if (callee && (accessor === 'get' || accessor === 'at')) {
+        path.unshift(`${accessor}()`)
+        current = unwrap(callee.object as Node)
+        continue
+      }
+      break
     }
     if (current.type === 'Identifier') {
       const binding = this.#resolve(current.name as string, ctx.scope)
@@ -973,7 +989,7 @@ class Walker {
    */
   #member(node: Node, ctx: Ctx, kind: UseKind, how: string): void {
     this.#memberParts(node, ctx)
-    const root = this.#memberRoot(node, ctx)
+    const root = this.#memberRoot(node, ctx, kind === 'mutate')
     if (!root.binding) return
     // `module.exports = …` assigns the exports binding itself.
     const use = kind === 'mutate' && root.path.length === 0 ? 'reassign' : kind

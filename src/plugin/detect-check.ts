@@ -73,11 +73,15 @@ export class DetectCheck {
     if (request.keepRecord && this.#comparesAcross()) this.#records.set(output.key, current)
     else this.#records.delete(output.key)
 
-    const placements = new Map<string, Placement[]>([
-      [output.key, candidatesWithin(current.chunks, this.#realPathOf()).flat()],
-    ])
-    if (request.phase !== 'wait' && this.#comparesAcross()) {
-      const others = this.#sameRealm(output).filter((record) => record.info.key !== output.key)
+    const within = candidatesWithin(current.chunks, this.#realPathOf()).flat()
+    const others =
+      request.phase !== 'wait' && this.#comparesAcross()
+        ? this.#sameRealm(output).filter((record) => record.info.key !== output.key)
+        : []
+    // No copies here and no other output to compare with: the usual case costs nothing more.
+    if (within.length === 0 && others.length === 0) return []
+    const placements = new Map<string, Placement[]>([[output.key, within]])
+    if (others.length > 0) {
       const pairs: [OutputRecord, OutputRecord[]][] =
         request.phase === 'all'
           ? [current, ...others].map((record, index, all) => [record, all.slice(index + 1)])

@@ -274,6 +274,18 @@ const stateful: Case[] = [
     evidence: ['settings: object property assigned in a method'],
   },
   {
+    name: 'a private Map whose arrays are pushed to through get()',
+    code: "const handlers = new Map([['open', []]])\nexport function on(type, h) { handlers.get(type).push(h) }",
+    kind: 'stateful',
+    evidence: ['handlers: new Map()'],
+  },
+  {
+    name: 'an object of arrays pushed to through at()',
+    code: 'const slots = [[], []]\nexport function put(i, x) { slots.at(i).push(x) }',
+    kind: 'stateful',
+    evidence: ['slots: array member .at() mutated by push() in a function'],
+  },
+  {
     name: 'an array sorted in place by a function',
     code: 'const order = [3, 1, 2]\nexport function sortNow() { order.sort() }',
     kind: 'stateful',

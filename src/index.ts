@@ -11,10 +11,18 @@ import { markerPlugin } from './plugin/marker.ts'
 import { promotePlugin } from './plugin/promote.ts'
 import { runtimeGuardPlugins } from './runtime/plugin.ts'
 
-export type { Options, PromoteOptions, Pattern, DuplicateMode, CrossMode, RuntimeGuardMode } from './options.ts'
+export type {
+  Options,
+  PromoteOptions,
+  Pattern,
+  DuplicateMode,
+  CrossMode,
+  DetectMode,
+  RuntimeGuardMode,
+} from './options.ts'
 export type { RuntimeGuardEvent, RuntimeEvaluation, Registry, RegistryListing } from './runtime/registry.ts'
-export type { Cause, ChainStep, Finding, FindingCopy, Promotion, PromotionReason } from './core/types.ts'
-export type { SingletonReport, ReportOutput, ReportChunk, ReportSingleton } from './core/report.ts'
+export type { Cause, ChainStep, Finding, FindingCopy, Promotion, PromotionReason, StateEvidence } from './core/types.ts'
+export type { SingletonReport, ReportOutput, ReportChunk, ReportSingleton, ReportDetected } from './core/report.ts'
 export type { SingletonGuardPlugin } from './plugin/hosts/public-plugin.ts'
 export type { MigrationView } from './core/migration.ts'
 export { REPORT_VERSION } from './core/report.ts'

@@ -3,12 +3,12 @@ import path from 'node:path'
 import { UserError } from './core/errors.ts'
 import { CODES, describeValue, optionError, PREFIX, unknownOptionError } from './core/messages.ts'
 import { PatternError, SingletonMatcher } from './core/patterns.ts'
-import type { CrossMode, DuplicateMode, Pattern } from './core/types.ts'
+import type { CrossMode, DetectMode, DuplicateMode, Pattern } from './core/types.ts'
 import type { PromoteResolved } from './plugin/promote.ts'
 import { handlerSource } from './runtime/handler-source.ts'
 import type { RuntimeGuardHandler } from './runtime/registry.ts'
 
-export type { CrossMode, DuplicateMode, Pattern }
+export type { CrossMode, DetectMode, DuplicateMode, Pattern }
 export type RuntimeGuardMode = false | 'warn' | 'throw' | RuntimeGuardHandler
 
 export interface PromoteOptions {
@@ -73,6 +73,14 @@ export interface Options {
    */
   builds?: CrossMode
   /**
+   * Modules nobody declared whose top level holds state (a `Map`, a `let` reassigned in a
+   * function, a registry...) and that end up in more than one copy: reported at this level,
+   * never above the level the same copies of a declared singleton get. Read from each such
+   * module's source (only modules with copies are read). `false`: not looked for.
+   * @default 'warn'
+   */
+  detect?: DetectMode
+  /**
    * Turn lazy runtime boundaries that reach a singleton, and the singletons themselves,
    * into entries with stable file names.
    * @default false
@@ -102,6 +110,7 @@ interface OptionsResolved {
   onDuplicate: DuplicateMode
   formats: CrossMode
   builds: CrossMode
+  detect: DetectMode
   promote: PromoteResolved | false
   report: string | false
   runtimeGuard: RuntimeGuardMode
@@ -115,6 +124,7 @@ const KNOWN_OPTIONS = [
   'onDuplicate',
   'formats',
   'builds',
+  'detect',
   'promote',
   'report',
   'runtimeGuard',
@@ -144,6 +154,7 @@ export function resolveOptions(options: unknown = {}): OptionsResolved {
     onDuplicate: oneOf(input.onDuplicate, 'onDuplicate', ['error', 'warn'], 'error'),
     formats: oneOf(input.formats, 'formats', ['error', 'warn', 'ignore'], 'warn'),
     builds: oneOf(input.builds, 'builds', ['error', 'warn', 'ignore'], 'error'),
+    detect: resolveDetect(input.detect),
     promote: resolvePromote(input.promote, root),
     report: resolveReport(input.report),
     runtimeGuard: resolveRuntimeGuard(input.runtimeGuard),
@@ -257,6 +268,12 @@ function oneOf<T extends string>(value: unknown, option: string, accepted: reado
   if (value === undefined) return fallback
   if (typeof value === 'string' && (accepted as readonly string[]).includes(value)) return value as T
   throw new OptionsError(optionError(option, accepted.map((a) => `'${a}'`).join(' or '), value))
+}
+
+function resolveDetect(value: unknown): DetectMode {
+  if (value === undefined) return 'warn'
+  if (value === false || value === 'warn' || value === 'error' || value === 'info') return value
+  throw new OptionsError(optionError('detect', "'warn' or 'error' or 'info' or false", value))
 }
 
 function resolvePromote(value: unknown, root: string): PromoteResolved | false {

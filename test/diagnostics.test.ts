@@ -172,6 +172,34 @@ export const status = () => import('./status.runtime.js')
           inputOptions: { resolve: { symlinks: false } },
         }),
     )
+    await add('detect: a module nobody declared holds state and has two installs', installs(nested), (dir) =>
+      build(dir, { input: { main: 'src/main.js' } }),
+    )
+    await add(
+      'detect: a module nobody declared holds state and is in two builds',
+      { ...consumers, 'src/state.js': `let hits = 0\nexport const store = { set: () => ++hits, get: () => hits }\n` },
+      async (dir) => {
+        const guard = singletonGuard({ root: dir })
+        await build(dir, { input: { a: 'src/a.js' }, outputs: [{ dir: 'dist/a' }], plugin: guard })
+        return build(dir, { input: { b: 'src/b.js' }, outputs: [{ dir: 'dist/b' }], plugin: guard })
+      },
+    )
+    await add(
+      'detect: modules whose state cannot be told',
+      {
+        ...installs(nested),
+        'node_modules/shared-state/index.js': `import { createStore } from './factory.js'\nexport const store = createStore()\n`,
+        'node_modules/shared-state/factory.js': 'export const createStore = () => new Map()\n',
+        'node_modules/legacy-tool/node_modules/shared-state/index.js': `export const store = new Map() @@\n`,
+      },
+      (dir) =>
+        build(dir, {
+          input: { main: 'src/main.js' },
+          plugins: [
+            { name: 'strip', transform: { filter: { code: '@@' }, handler: (code) => code.replace('@@', '') } },
+          ],
+        }),
+    )
     await add('a report name that is a file of the output', consumers, (dir) =>
       build(dir, { input: { a: 'src/a.js' }, guard: { singletons: 'src/state.js', report: 'a.js' } }),
     )
@@ -185,6 +213,7 @@ export const status = () => import('./status.runtime.js')
       { promote: { boundaries: 'every' } },
       { promote: { base: '/abs/src' } },
       { builds: 10n },
+      { detect: true },
     ].map((options) => {
       try {
         resolveOptions(options)

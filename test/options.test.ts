@@ -14,11 +14,14 @@ describe('resolveOptions', () => {
       onDuplicate: 'error',
       formats: 'warn',
       builds: 'error',
+      detect: 'warn',
       promote: false,
       report: false,
       runtimeGuard: false,
     })
     expect(resolveOptions({ report: true, promote: true }).report).toBe('singleton-report.json')
+    for (const detect of ['warn', 'error', 'info', false] as const)
+      expect(resolveOptions({ detect }).detect).toBe(detect)
     expect(resolveOptions({ promote: true }).promote).toEqual({
       include: [],
       exclude: [],
@@ -32,6 +35,8 @@ describe('resolveOptions', () => {
     [{ onDuplicate: 'fail' }, "option `onDuplicate` accepts 'error' or 'warn'; got \"fail\"."],
     [{ formats: true }, "option `formats` accepts 'error' or 'warn' or 'ignore'; got boolean true."],
     [{ builds: 'off' }, "option `builds` accepts 'error' or 'warn' or 'ignore'; got \"off\"."],
+    [{ detect: 'on' }, "option `detect` accepts 'warn' or 'error' or 'info' or false; got \"on\"."],
+    [{ detect: true }, "option `detect` accepts 'warn' or 'error' or 'info' or false; got boolean true."],
     [
       { singletons: 42 },
       'option `singletons` accepts a non-empty string, a RegExp, or an array of them; got number 42.',
@@ -56,7 +61,7 @@ describe('resolveOptions', () => {
     ],
     [
       { singleton: 'src/a.ts' },
-      'unknown option `singleton`. Known options: `singletons`, `root`, `onDuplicate`, `formats`, `builds`, `promote`, `report`, `runtimeGuard`.',
+      'unknown option `singleton`. Known options: `singletons`, `root`, `onDuplicate`, `formats`, `builds`, `detect`, `promote`, `report`, `runtimeGuard`.',
     ],
   ])('rejects %j with a message naming the option and what it accepts', (options, message) => {
     expect(() => resolveOptions(options)).toThrowError(`[singleton-guard] ${message}`)

@@ -1,4 +1,4 @@
-import { CAUSE_TITLES, FACADE_NOTE } from './messages.ts'
+import { CAUSE_TITLES, CODES, FACADE_NOTE } from './messages.ts'
 import type { ChainStep, Finding } from './types.ts'
 
 const HEADLINES: Record<Finding['code'], (finding: Finding) => string> = {
@@ -12,6 +12,10 @@ const HEADLINES: Record<Finding['code'], (finding: Finding) => string> = {
     `${f.module} has ${f.copies.length} copies, but they share one state, so this is not a duplicate: ${f.sharedState}.`,
   SINGLETON_DUPLICATED_ACROSS_BUILDS: (f) =>
     `${f.module} has a copy in each of ${f.outputCount} separate builds; a process that loads more than one of them evaluates it more than once.`,
+  SINGLETON_STATEFUL_DUPLICATED: (f) =>
+    `${f.module} holds state at its top level and nobody declared it a singleton, yet ${whereCopies(f)}`,
+  SINGLETON_STATE_UNKNOWN: (f) =>
+    `${f.module} is not declared a singleton and ${whereCopies(f)} Whether it holds state cannot be told: ${f.stateUnknown}.`,
 }
 
 /** How much of a finding to print: a finding with hundreds of copies is shown in part (the CLI's default). */
@@ -22,9 +26,29 @@ interface ExplainLimits {
   fixesShown?: Set<string>
 }
 
+/** Where a finding's copies are, as its headline says it. */
+function whereCopies(f: Finding): string {
+  if (f.causes.includes('separate-builds')) {
+    return `it has a copy in each of ${f.outputCount} separate builds; a process that loads more than one of them evaluates it more than once.`
+  }
+  if (f.causes.includes('separate-formats') || f.causes.includes('separate-outputs')) {
+    return `it has a copy in each of ${f.outputCount} outputs of one build; a process that loads more than one of them evaluates it more than once.`
+  }
+  return `it is evaluated ${f.copies.length} times in one output (${f.copies[0]?.output}, ${f.copies[0]?.format}).`
+}
+
+/** At most this many lines of evidence; the report has them all. */
+const EVIDENCE_SHOWN = 5
+
 /** The diagnosis a newcomer can act on: what, why, where each copy comes from, and the fix. */
 export function explainFinding(finding: Finding, limits: ExplainLimits = {}): string {
   const lines = [`${finding.code}: ${HEADLINES[finding.code](finding)}`]
+  const evidence = finding.evidence ?? []
+  for (const item of evidence.slice(0, EVIDENCE_SHOWN)) {
+    lines.push(`  state: \`${item.binding}\` ${item.why} (line ${item.line}: ${item.text})`)
+  }
+  if (evidence.length > EVIDENCE_SHOWN)
+    lines.push(`  state: and ${evidence.length - EVIDENCE_SHOWN} more (the report lists them)`)
   lines.push(`  cause: ${finding.causes.map((cause) => CAUSE_TITLES[cause]).join('; ')}`)
   const copies = finding.copies.slice(0, limits.copies)
   copies.forEach((copy, index) => {
@@ -58,3 +82,21 @@ export function formatChain(chain: readonly ChainStep[]): string {
     )
     .join(' ')
 }
+
+/** Detected modules whose state the classifier could not decide, said together: one line each. */
+export function explainUnknownStates(findings: readonly Finding[]): string {
+  const shown = findings.slice(0, UNKNOWN_SHOWN)
+  const lines = shown.map(
+    (f) =>
+      `  ${f.module} (${f.copies.length} copies: ${f.causes.map((cause) => CAUSE_TITLES[cause]).join('; ')}): ${f.stateUnknown}`,
+  )
+  if (findings.length > shown.length) lines.push(`  and ${findings.length - shown.length} more`)
+  const count =
+    findings.length === 1 ? 'a module nobody declared has' : `${findings.length} modules nobody declared have`
+  return [
+    `${CODES.SINGLETON_STATE_UNKNOWN}: ${count} copies, and whether ${findings.length === 1 ? 'it holds' : 'they hold'} state cannot be told. Declare any that must be one instance; the report lists each copy.`,
+    ...lines,
+  ].join('\n')
+}
+
+const UNKNOWN_SHOWN = 20

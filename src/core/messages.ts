@@ -25,6 +25,8 @@ export const CODES = {
   SINGLETON_SERVED_TWICE: 'SINGLETON_SERVED_TWICE',
   SINGLETON_PROMOTE_MIGRATION: 'SINGLETON_PROMOTE_MIGRATION',
   SINGLETON_COPIES_SHARE_STATE: 'SINGLETON_COPIES_SHARE_STATE',
+  SINGLETON_STATEFUL_DUPLICATED: 'SINGLETON_STATEFUL_DUPLICATED',
+  SINGLETON_STATE_UNKNOWN: 'SINGLETON_STATE_UNKNOWN',
   /** Printed or thrown by the built program itself (`runtimeGuard`); its text lives in runtime/registry.ts. */
   SINGLETON_DUPLICATED_AT_RUNTIME: 'SINGLETON_DUPLICATED_AT_RUNTIME',
 } as const
@@ -57,6 +59,15 @@ export const FIXES: Record<Cause, string> = {
     'Each output folder holds its own copy: a process that loads both gets two instances. Load one output per process, or build the consumers into one output.',
   'separate-builds':
     'Each build bundles its own copy: a process that loads both builds gets two instances. Build the consumers as entries of one config so they share one chunk, or mark the module external in all builds but the one that owns it.',
+}
+
+/** The fix added to a detected stateful module's: declare it, or make its copies safe. */
+export function detectedFix(module: string): string {
+  return `Nobody declared ${module} a singleton, so nothing else guards it. If it must be one instance, declare it (\`singletons: [${JSON.stringify(module)}]\` or a \`// @singleton\` comment before its first statement) and remove the copies as above; or make the copies safe: keep its state on \`globalThis[Symbol.for('…')]\`, which every copy shares. If the copies do no harm, \`detect: 'info'\` (or \`false\`) quiets this.`
+}
+
+export function unknownStateFix(module: string): string {
+  return `If ${module} must be one instance, declare it (\`singletons: [${JSON.stringify(module)}]\` or a \`// @singleton\` comment) so its copies are checked.`
 }
 
 export const FACADE_NOTE = 're-export facade of the canonical copy (same instance, not a copy)'

@@ -1,6 +1,6 @@
 import type { MigrationView } from './migration.ts'
 import { displayPath } from './paths.ts'
-import type { ChunkRecord, Finding, OutputMap, Promotion } from './types.ts'
+import type { ChunkRecord, Finding, FindingCode, OutputMap, Promotion, StateEvidence } from './types.ts'
 
 /** Bumped on any change a reader of the report must know about. */
 export const REPORT_VERSION = 2
@@ -18,6 +18,8 @@ export interface SingletonReport {
   promoted: Promotion[]
   /** Your hand-kept entry list compared with what promote does (null unless you keep a list of runtime entries). */
   migration: MigrationView | null
+  /** Modules nobody declared that have copies here and hold state, or may (`detect`): added within version 2. */
+  detected: ReportDetected[]
 }
 
 export interface ReportOutput {
@@ -45,6 +47,18 @@ export interface ReportSingleton {
   declaredBy: string[]
   copies: { chunks: string[]; id: string; sharedFactory: boolean }[]
   facades: string[]
+}
+
+export interface ReportDetected {
+  module: string
+  /** `stateful`; `shared` (its state is on `globalThis[Symbol.for()]`); `unknown` (the classifier could not tell). */
+  state: 'stateful' | 'shared' | 'unknown'
+  /** The bindings that hold state (or may), each with its source line. */
+  evidence: StateEvidence[]
+  /** Why the state is shared, or why it could not be told. */
+  reason: string | null
+  /** The codes of this output's findings about it. */
+  findings: FindingCode[]
 }
 
 interface ReportInput {
@@ -93,5 +107,26 @@ export function buildReport({ output, chunks, findings, promotions, migration, r
     findings: [...findings],
     promoted: [...promotions].sort((a, b) => a.name.localeCompare(b.name)),
     migration: migration ?? null,
+    detected: detectedIn(findings),
   }
+}
+
+function detectedIn(findings: readonly Finding[]): ReportDetected[] {
+  const byModule = new Map<string, ReportDetected>()
+  for (const finding of findings) {
+    if (!finding.detected) continue
+    const known = byModule.get(finding.key)
+    if (known) {
+      if (!known.findings.includes(finding.code)) known.findings.push(finding.code)
+      continue
+    }
+    byModule.set(finding.key, {
+      module: finding.module,
+      state: finding.sharedState !== undefined ? 'shared' : finding.stateUnknown !== undefined ? 'unknown' : 'stateful',
+      evidence: finding.evidence ?? [],
+      reason: finding.sharedState ?? finding.stateUnknown ?? null,
+      findings: [finding.code],
+    })
+  }
+  return [...byModule.values()].sort((a, b) => a.module.localeCompare(b.module))
 }

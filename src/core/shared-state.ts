@@ -1,11 +1,4 @@
-import type * as OxcParser from 'oxc-parser'
-import { loadOnUse } from './load-on-use.ts'
-
-// Only a singleton that has copies is parsed.
-const oxcParser = loadOnUse<typeof OxcParser>('oxc-parser')
-function parseSync(...args: Parameters<typeof OxcParser.parseSync>): ReturnType<typeof OxcParser.parseSync> {
-  return oxcParser().parseSync(...args)
-}
+import { parseModule, symbolForKey, unwrap, type Node } from './ast.ts'
 
 /**
  * Whether every copy of a module shares its state: true when the module keeps its state in a
@@ -24,19 +17,14 @@ export interface SharedStateVerdict {
 /** Objects that are one per process, whichever copy of a module reads them. */
 const PROCESS_WIDE = new Set(['globalThis', 'global', 'process', 'self', 'window'])
 
-// The AST is ESTree (TS-ESTree for TypeScript); only the fields read here are typed.
-interface Node {
-  type: string
-  [field: string]: unknown
-}
-
 export function sharedStateOf(code: string, fileName: string): SharedStateVerdict {
-  const parsed = parseSync(fileName, code, { sourceType: 'module' })
-  if (parsed.errors.length > 0) {
-    const reason = `its source could not be parsed (${parsed.errors[0]?.message})`
+  // Only a singleton that has copies is parsed.
+  const parsed = parseModule(fileName, code)
+  if (!parsed.ok) {
+    const reason = `its source could not be parsed (${parsed.reason})`
     return { shared: false, reason, slots: [], holdsState: true }
   }
-  const body = (parsed.program as unknown as { body: Node[] }).body
+  const body = parsed.body
   const symbolKeys = new Map<string, string>()
   for (const statement of body) {
     for (const declarator of declaratorsOf(statement)) {
@@ -143,7 +131,7 @@ function perCopyState(statement: Node, symbolKeys: Map<string, string>, slots: S
  * `G[key]`, `G[key] ??= init`, `G[key] || (G[key] = init)`: the slot as written, if `node` is one.
  * A plain `G[key] = init` is not: each copy replaces what the copies before it stored.
  */
-function slotOf(node: Node, symbolKeys: Map<string, string>): string | undefined {
+export function slotOf(node: Node, symbolKeys: ReadonlyMap<string, string>): string | undefined {
   const expression = unwrap(node)
   if (expression.type === 'AssignmentExpression' && ['??=', '||='].includes(expression.operator as string)) {
     return slotReference(expression.left as Node, symbolKeys)
@@ -160,7 +148,7 @@ function slotOf(node: Node, symbolKeys: Map<string, string>): string | undefined
   return slotReference(expression, symbolKeys)
 }
 
-function slotReference(node: Node, symbolKeys: Map<string, string>): string | undefined {
+function slotReference(node: Node, symbolKeys: ReadonlyMap<string, string>): string | undefined {
   const expression = unwrap(node)
   if (expression.type !== 'MemberExpression' || expression.computed !== true) return undefined
   const object = unwrap(expression.object as Node)
@@ -224,23 +212,6 @@ function isRequire(node: Node): boolean {
   return callee.type === 'Identifier' && callee.name === 'require' && args.length === 1 && args[0]?.type === 'Literal'
 }
 
-/** `Symbol.for('key')` with a string literal: the key. */
-function symbolForKey(node: Node | null): string | undefined {
-  if (!node) return undefined
-  const call = unwrap(node)
-  if (call.type !== 'CallExpression') return undefined
-  const callee = unwrap(call.callee as Node)
-  const args = call.arguments as Node[]
-  const isSymbolFor =
-    callee.type === 'MemberExpression' &&
-    callee.computed === false &&
-    (callee.object as Node).type === 'Identifier' &&
-    (callee.object as Node).name === 'Symbol' &&
-    (callee.property as Node).name === 'for'
-  const key = args.length === 1 ? unwrap(args[0] as Node) : undefined
-  return isSymbolFor && key?.type === 'Literal' && typeof key.value === 'string' ? key.value : undefined
-}
-
 /** Values that hold no state: functions, primitives, `Symbol.for`, references to other bindings. */
 function isInert(node: Node): boolean {
   const expression = unwrap(node)
@@ -279,20 +250,6 @@ function describe(node: Node): string {
   if (expression.type === 'CallExpression') return 'a call the check cannot see into'
   if (expression.type === 'ClassExpression') return 'a class'
   return 'an expression the check cannot see into'
-}
-
-function unwrap(node: Node): Node {
-  let current = node
-  while (
-    current.type === 'ParenthesizedExpression' ||
-    current.type === 'TSAsExpression' ||
-    current.type === 'TSSatisfiesExpression' ||
-    current.type === 'TSNonNullExpression' ||
-    current.type === 'TSTypeAssertion'
-  ) {
-    current = current.expression as Node
-  }
-  return current
 }
 
 function unwrapExport(statement: Node): Node {

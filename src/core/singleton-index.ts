@@ -79,6 +79,11 @@ export class SingletonIndex {
     this.#everyIdIsCandidate = true
   }
 
+  /** Every id is resolved to its real path (symlinked paths are kept as ids). */
+  get resolvesEveryId(): boolean {
+    return this.#everyIdIsCandidate
+  }
+
   /**
    * A host that resolves a symlinked file but not a symlinked folder on the way to it (Rollup):
    * ids in a linked folder are resolved to their real paths. Costs a syscall per folder.

@@ -3,6 +3,8 @@
 export type Pattern = string | RegExp
 export type DuplicateMode = 'error' | 'warn'
 export type CrossMode = 'error' | 'warn' | 'ignore'
+/** The level of a module nobody declared that holds state and has copies (`false`: not looked for). */
+export type DetectMode = 'warn' | 'error' | 'info' | false
 
 /** A package that holds a module: its nearest package.json with a name, or the folder it is installed under. */
 export interface PackageInfo {
@@ -152,6 +154,8 @@ export type FindingCode =
   | 'SINGLETON_DUPLICATED_ACROSS_OUTPUTS'
   | 'SINGLETON_DUPLICATED_ACROSS_BUILDS'
   | 'SINGLETON_COPIES_SHARE_STATE'
+  | 'SINGLETON_STATEFUL_DUPLICATED'
+  | 'SINGLETON_STATE_UNKNOWN'
 
 export interface FindingCopy {
   output: string
@@ -183,6 +187,12 @@ export interface Finding {
   fixes: string[]
   /** Why the copies share one state, when they do (`SINGLETON_COPIES_SHARE_STATE`). */
   sharedState?: string
+  /** Found by `detect`: the module is not declared a singleton; its source says it holds state. */
+  detected?: boolean
+  /** What makes a detected module's top level stateful (or may, for `SINGLETON_STATE_UNKNOWN`). */
+  evidence?: StateEvidence[]
+  /** Why the classifier could not decide (`SINGLETON_STATE_UNKNOWN`). */
+  stateUnknown?: string
 }
 
 export type PromotionReason = 'runtime boundary' | 'singleton' | 'include'
@@ -196,6 +206,18 @@ export interface Promotion {
   fileName?: string
   /** Modules the bundler put in the same file as a pinned singleton (promote moves nothing). */
   alsoHolds?: string[]
+}
+
+/** Why a module's top level holds state: the binding, what makes it state, and the source line. */
+export interface StateEvidence {
+  /** The binding (`cache`, `Store.instances`, `exports.count`, `default`). */
+  binding: string
+  /** What makes it state, in a few words (`new Map()`, `let reassigned in a function`). */
+  why: string
+  /** 1-based line in the module's source. */
+  line: number
+  /** That line, trimmed. */
+  text: string
 }
 
 /** A problem with a package's metadata that the user should hear of, once. */

@@ -1,7 +1,7 @@
 import type { Plugin, PluginContext } from 'rolldown'
 import { mapOutput } from '../core/chunk-map.ts'
 import { UserError } from '../core/errors.ts'
-import { explainFinding } from '../core/explain.ts'
+import { explainFinding, explainUnknownStates } from '../core/explain.ts'
 import { displayId } from '../core/identity.ts'
 import { importChain } from '../core/import-chain.ts'
 import {
@@ -15,17 +15,19 @@ import {
 import { displayPath } from '../core/paths.ts'
 import { buildReport } from '../core/report.ts'
 import type { SingletonIndex } from '../core/singleton-index.ts'
-import type { Finding } from '../core/types.ts'
+import type { DetectMode, Finding, ModuleIdentity } from '../core/types.ts'
 import { compareFindings, judgeAcross, judgeWithin, sharingState, type Modes } from '../core/verdicts.ts'
 import { evaluatesFile } from './hosts/loader-queries.ts'
 import { reportNameIn } from './hosts/vite-environment.ts'
 import type { EnvironmentProgress } from './hosts/vite-host.ts'
+import { DetectCheck, trackedIdsOf } from './detect-check.ts'
 import type { Ledger } from './ledger.ts'
 import { chunksOf, entryIdsOf, outputInfoOf, realmOf, reportNameOfFormat } from './output-info.ts'
 import { sharedStateOfCopies } from './shared-state-check.ts'
 
 interface CheckSettings extends Modes {
   report: string | false
+  detect: DetectMode
 }
 
 /** Maps each output to the chunks that hold every singleton, judges it, and reports. */
@@ -36,6 +38,7 @@ export function checkPlugin(
   environments: EnvironmentProgress,
 ): Plugin {
   const { root } = settings
+  const detect = settings.detect === false ? undefined : new DetectCheck(settings.detect, settings, index)
   // Vite resolves ids itself; its `resolve.preserveSymlinks` keeps symlinked paths as ids.
   const viteHooks = {
     configResolved(config: { resolve?: { preserveSymlinks?: boolean } }) {
@@ -54,11 +57,14 @@ export function checkPlugin(
       return null
     },
     ...viteHooks,
+    watchChange(file) {
+      detect?.forget(file)
+    },
     buildEnd(error) {
       if (!error) return
       // A host may stop every build as soon as one fails: judge what completed, and say so.
       ledger.recordFailure()
-      for (const finding of judgeAcross(ledger.outputs(), settings)) {
+      for (const finding of [...judgeAcross(ledger.outputs(), settings), ...(detect?.completed() ?? [])]) {
         this.warn({ code: finding.code, message: explainFinding(finding) })
       }
       this.warn({ code: CODES.SINGLETON_BUILDS_INCOMPLETE, message: incomplete(ledger) })
@@ -70,14 +76,10 @@ export function checkPlugin(
         const output = outputInfoOf(outputOptions, entryIds, realmOf(this, entryIds), root)
         const entries = new Set(entryIds)
         const display = (id: string) => displayId(id, root, index.resolver)
-        const mapped = mapOutput({
-          chunks: chunksOf(bundle),
-          output,
-          index,
-          chainOf: (id) => importChain((moduleId) => this.getModuleInfo(moduleId), id, entries, display),
-          evaluates: (identity) => evaluatesFile(identity, this.getModuleInfo(identity.id)?.code),
-          keepChunks: settings.report !== false,
-        })
+        const chunks = chunksOf(bundle)
+        const chainOf = (id: string) => importChain((moduleId) => this.getModuleInfo(moduleId), id, entries, display)
+        const evaluates = (identity: ModuleIdentity) => evaluatesFile(identity, this.getModuleInfo(identity.id)?.code)
+        const mapped = mapOutput({ chunks, output, index, chainOf, evaluates, keepChunks: settings.report !== false })
         const phase = ledger.record(mapped.map, mapped.matchedLabels)
         const across =
           phase === 'wait'
@@ -85,13 +87,23 @@ export function checkPlugin(
             : judgeAcross(ledger.outputs(), settings).filter(
                 (finding) => phase === 'all' || finding.outputKeys.includes(output.key),
               )
-        const findings = [...judgeWithin(mapped.map, settings), ...across]
-          .map((finding) => {
-            // Only singletons with copies get here: their sources are parsed, never every module's.
-            const state = sharedStateOfCopies(finding.key, [mapped.map, ...ledger.outputs()])
-            return state.shared ? sharingState(finding, state.reason) : finding
-          })
-          .sort(compareFindings)
+        const declared = [...judgeWithin(mapped.map, settings), ...across].map((finding) => {
+          // Only singletons with copies get here: their sources are parsed, never every module's.
+          const state = sharedStateOfCopies(finding.key, [mapped.map, ...ledger.outputs()])
+          return state.shared ? sharingState(finding, state.reason) : finding
+        })
+        // Modules nobody declared: only those with copies are read.
+        const detected =
+          detect?.inOutput({
+            chunks,
+            output,
+            phase,
+            tracked: trackedIdsOf(mapped.map),
+            chainOf,
+            evaluates,
+            keepRecord: ledger.expectedOutputs !== 1,
+          }) ?? []
+        const findings = [...declared, ...detected].sort(compareFindings)
 
         if (settings.report !== false) {
           const reportName = reportNameOfFormat(reportNameIn(this, settings.report, entryIds), outputOptions.format)
@@ -144,10 +156,16 @@ function warnAboutInputs(
   }
 }
 
-/** Warnings are logged; errors fail the output with every error finding in one message. */
+/**
+ * Warnings are logged; errors fail the output with every error finding in one message. Modules
+ * the classifier could not decide about are said in one message (the report has each in full).
+ */
 function reportFindings(context: PluginContext, findings: readonly Finding[]): void {
   const errors: string[] = []
+  const unknown = findings.filter((finding) => finding.code === CODES.SINGLETON_STATE_UNKNOWN)
+  if (unknown.length > 0) context.info({ code: CODES.SINGLETON_STATE_UNKNOWN, message: explainUnknownStates(unknown) })
   for (const finding of findings) {
+    if (finding.code === CODES.SINGLETON_STATE_UNKNOWN) continue
     const message = explainFinding(finding)
     if (finding.severity === 'error') errors.push(message)
     else if (finding.severity === 'warn') context.warn({ code: finding.code, message })

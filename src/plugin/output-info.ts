@@ -2,7 +2,7 @@ import path from 'node:path'
 import type { NormalizedOutputOptions, OutputBundle, OutputChunk } from 'rolldown'
 import { outputDirLabel } from '../core/chunk-map.ts'
 import { isDeclarationFile } from '../core/paths.ts'
-import type { OutputInfo } from '../core/types.ts'
+import type { ChunkInput, OutputInfo } from '../core/types.ts'
 import { environmentOf, realmOf as realmOfEnvironment } from './hosts/vite-environment.ts'
 
 /**
@@ -18,8 +18,39 @@ export function entryIdsOf(bundle: OutputBundle): string[] {
   return ids.sort()
 }
 
-export function chunksOf(bundle: OutputBundle): OutputChunk[] {
-  return Object.values(bundle).filter((item): item is OutputChunk => item.type === 'chunk')
+/**
+ * The bundle's chunks as the check reads them: each chunk's module ids read once (rolldown
+ * converts them from native on a read), its rendered modules and code only when asked for.
+ */
+export function chunksOf(bundle: OutputBundle): ChunkInput[] {
+  const chunks: ChunkInput[] = []
+  for (const item of Object.values(bundle)) {
+    if (item.type === 'chunk') chunks.push(chunkInput(item))
+  }
+  return chunks
+}
+
+function chunkInput(chunk: OutputChunk): ChunkInput {
+  let modules: ChunkInput['modules'] | undefined
+  return {
+    fileName: chunk.fileName,
+    isEntry: chunk.isEntry,
+    isDynamicEntry: chunk.isDynamicEntry,
+    facadeModuleId: chunk.facadeModuleId,
+    moduleIds: chunk.moduleIds,
+    get modules() {
+      return (modules ??= chunk.modules)
+    },
+    get code() {
+      return chunk.code
+    },
+    get imports() {
+      return chunk.imports
+    },
+    get dynamicImports() {
+      return chunk.dynamicImports
+    },
+  }
 }
 
 /** The realm a plugin context builds for: a Vite environment's name (a worker bundle's own), or `default`. */

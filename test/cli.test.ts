@@ -87,7 +87,7 @@ describe.each(BUNDLERS)('audit of a %s build made without the plugin', (bundler)
 
     const whole = await runCli(dir, ['audit', out])
     expect(whole.exitCode).toBe(0)
-    expect(whole.stdout).toContain('no module is evaluated more than once')
+    expect(whole.stdout).toContain('no module with state is evaluated more than once')
   })
 
   it('audits the incident with a second copy injected to 2 copies, and execution agrees', async () => {

@@ -4,7 +4,7 @@ import { InputError, TEXT } from './messages.ts'
 type OutputFormat = 'text' | 'json' | 'markdown'
 
 export interface CliArgs {
-  command: 'audit' | 'diff' | 'help'
+  command: 'audit' | 'diff' | 'suggest' | 'help'
   dirs: string[]
   singletons: string[] | undefined
   module: string | undefined
@@ -18,11 +18,13 @@ export interface CliArgs {
   all: boolean
   /** A chunk that cannot be attributed makes the audit inconclusive (exit code 2). */
   strict: boolean
+  /** Copies of a module without state fail the audit too (it lists them otherwise, exit 0). */
+  strictDuplicates: boolean
 }
 
 const VALUE_FLAGS = new Set(['html', 'module', 'root', 'formats', 'builds', 'format'])
 const LIST_FLAGS = new Set(['singletons'])
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'all', 'strict'])
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'all', 'strict', 'strict-duplicates'])
 const OUTPUT_FORMATS: readonly string[] = ['text', 'json', 'markdown']
 
 /**
@@ -42,6 +44,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     builds: 'error',
     all: false,
     strict: false,
+    strictDuplicates: false,
   }
   let command: string | undefined
   let formatFlag: string | undefined
@@ -67,6 +70,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         return args
       }
       if (name === 'all' || name === 'strict') args[name] = true
+      else if (name === 'strict-duplicates') args.strictDuplicates = true
       else {
         if (formatFlag !== undefined && formatFlag !== 'json')
           throw new InputError(TEXT.badFlag(`\`--json\` and \`--format ${formatFlag}\` ask for two outputs; give one`))
@@ -111,9 +115,18 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     }
   }
   if (command === undefined) throw new InputError(TEXT.missingCommand)
-  if (command !== 'audit' && command !== 'diff') throw new InputError(TEXT.unknownCommand(command))
+  if (command !== 'audit' && command !== 'diff' && command !== 'suggest') {
+    throw new InputError(TEXT.unknownCommand(command))
+  }
   args.command = command
-  if (command === 'audit' && args.dirs.length === 0) throw new InputError(TEXT.noFolders)
+  if ((command === 'audit' || command === 'suggest') && args.dirs.length === 0) {
+    throw new InputError(command === 'audit' ? TEXT.noFolders : TEXT.suggestNoFolders)
+  }
+  if (command === 'suggest') {
+    const auditOnly = (['module', 'html', 'singletons'] as const).find((flag) => args[flag] !== undefined)
+    if (auditOnly) throw new InputError(TEXT.badFlag(`\`--${auditOnly}\` belongs to \`audit\`, not \`suggest\``))
+    if (args.format === 'markdown') throw new InputError(TEXT.badFlag('`suggest` prints text or `--json`'))
+  }
   if (command === 'diff' && args.dirs.length !== 2) throw new InputError(TEXT.diffNeedsTwo(args.dirs.length))
   if (command === 'diff') {
     const auditOnly = (['module', 'html'] as const).find((flag) => args[flag] !== undefined)

@@ -20,6 +20,7 @@ import type { AuditChunk, AuditFinding, AuditFolder, Mode } from './model.ts'
 import { stemOf } from './names.ts'
 import type { Progress } from './progress.ts'
 import { compareByImportance } from './rank.ts'
+import { ModuleStates, type ModuleState } from './module-state.ts'
 import { readFolder, type ReadChunk } from './read-folder.ts'
 import { AuditResolver } from './source-identity.ts'
 
@@ -35,6 +36,8 @@ interface AuditOptions {
   builds: Mode
   /** A chunk that cannot be attributed makes the audit inconclusive (exit code 2). */
   strict: boolean
+  /** Any module with copies fails the audit, stateless ones included (`--strict-duplicates`). */
+  strictDuplicates?: boolean
   progress: Progress
 }
 
@@ -136,14 +139,34 @@ export function audit(options: AuditOptions): AuditResult {
 
   const units = unitsOf(maps, chunks)
   const declared = new Set(folders.flatMap((folder) => folder.declared))
+  const states = new ModuleStates().statesOf(
+    [...new Set(judged.map((finding) => finding.key))].map((key) => ({
+      key,
+      copies: (units.get(key)?.copies ?? []).map((copy) => ({
+        source: copy.identity.id,
+        realpath: copy.identity.realpath,
+        chunks: copy.chunks,
+      })),
+    })),
+  )
   const findings: AuditFinding[] = judged
-    .map((finding) => ({
-      ...finding,
-      importerCount: units.get(finding.key)?.importerCount ?? 0,
-      declared: declared.has(finding.module),
-      stateful: 'unknown' as const,
-      builds: [...new Set(finding.copies.map((copy) => buildOf(`${copy.output}/${copy.chunks[0]}`)))].sort(),
-    }))
+    .map((finding) => {
+      const unit = units.get(finding.key)
+      const state = states.get(finding.key) as ModuleState
+      const audited: AuditFinding = {
+        ...finding,
+        importerCount: unit?.importerCount ?? 0,
+        declared: declared.has(finding.module),
+        stateful: state.stateful,
+        builds: [...new Set(finding.copies.map((copy) => buildOf(`${copy.output}/${copy.chunks[0]}`)))].sort(),
+      }
+      if (state.evidence.length > 0) audited.evidence = state.evidence
+      if (state.reason !== undefined) audited.stateUnknown = state.reason
+      // Every module is judged: a copy of code that holds no state is duplicated bytes, not a
+      // split; one whose state cannot be told is a warning. Declared singletons keep their level.
+      if (!matcher && !audited.declared && !options.strictDuplicates) audited.severity = levelOf(audited, state.read)
+      return audited
+    })
     .sort(compareByImportance)
 
   const notes = folders.flatMap((folder) => folder.notes.map((note) => `${folder.display}: ${note}`))
@@ -169,6 +192,19 @@ export function audit(options: AuditOptions): AuditResult {
     root: options.root,
     strict: options.strict,
   }
+}
+
+const LEVEL_ORDER: Record<Finding['severity'], number> = { error: 0, warn: 1, info: 2 }
+
+/**
+ * A finding's level once its module's state is known, never above what the modes gave it: a
+ * module whose code could not be read keeps its level (no all-clear for code nobody read); one
+ * read but undecidable is a warning.
+ */
+function levelOf(finding: AuditFinding, read: boolean): Finding['severity'] {
+  const byState: Finding['severity'] =
+    finding.stateful === 'yes' || !read ? 'error' : finding.stateful === 'unknown' ? 'warn' : 'info'
+  return LEVEL_ORDER[byState] > LEVEL_ORDER[finding.severity] ? byState : finding.severity
 }
 
 /** The same folder given twice is read once; a folder inside another would count its chunks twice. */

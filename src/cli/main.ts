@@ -10,6 +10,7 @@ import { auditMarkdown, diffMarkdown } from './markdown.ts'
 import { InputError, TEXT, USAGE, listSome } from './messages.ts'
 import { moduleViews } from './module-view.ts'
 import { createProgress } from './progress.ts'
+import { suggestSingletons, suggestText } from './suggest.ts'
 import { auditText, moduleText } from './text.ts'
 import { PatternError } from './core.ts'
 
@@ -23,6 +24,7 @@ export function run(argv: readonly string[]): number {
       out(USAGE)
       return 0
     }
+    if (args.command === 'suggest') return runSuggest(args, out, fail)
     return args.command === 'diff' ? runDiff(args, out) : runAudit(args, out, fail)
   } catch (error) {
     if (error instanceof InputError) fail(error.message)
@@ -43,6 +45,7 @@ function runAudit(args: CliArgs, out: (text: string) => void, fail: (text: strin
     formats: args.formats,
     builds: args.builds,
     strict: args.strict,
+    strictDuplicates: args.strictDuplicates,
     progress: createProgress(args.format === 'text'),
   })
   const views = args.module ? moduleViews(result) : undefined
@@ -69,17 +72,50 @@ function runAudit(args: CliArgs, out: (text: string) => void, fail: (text: strin
   return exitCode
 }
 
+/** `suggest`: the audit of every module, as a `singletons` list of the ones with state and copies. */
+function runSuggest(args: CliArgs, out: (text: string) => void, fail: (text: string) => void): number {
+  const result = audit({
+    dirs: args.dirs,
+    root: path.resolve(args.root ?? '.'),
+    singletons: undefined,
+    everyPatternMustMatch: false,
+    formats: args.formats,
+    builds: args.builds,
+    strict: false,
+    progress: createProgress(args.format === 'text'),
+  })
+  if (nothingAttributed(result) && result.unattributed.length > 0) {
+    const list = listSome(
+      result.unattributed.map((chunk) => chunk.id),
+      3,
+    )
+    fail(TEXT.unattributed(result.unattributed.length, result.chunks.size, list))
+    return 2
+  }
+  const suggested = suggestSingletons(result)
+  if (args.format === 'json') {
+    out(JSON.stringify({ schema: 'singleton-guard/suggest', version: 1, ...suggested }, null, 2))
+  } else out(suggestText(suggested, result.folders.map((folder) => folder.display).join(', ')))
+  return 0
+}
+
 function verdictLine(result: AuditResult, views: ReturnType<typeof moduleViews> | undefined, exitCode: number): string {
   if (views) return views.map((view) => `${view.module}: ${view.verdict}`).join('\n')
   const errors = new Set(
     result.findings.filter((finding) => finding.severity === 'error').map((finding) => finding.key),
   )
-  if (errors.size > 0) return `${errors.size} module${errors.size === 1 ? ' is' : 's are'} evaluated more than once`
+  const stateless = new Set(result.findings.filter((f) => f.stateful === 'no' && !errors.has(f.key)).map((f) => f.key))
+    .size
+  const code =
+    stateless > 0 ? `; ${stateless} module${stateless === 1 ? '' : 's'} without state duplicated (code only)` : ''
+  if (errors.size > 0)
+    return `${errors.size} module${errors.size === 1 ? ' is' : 's are'} evaluated more than once${code}`
+  const subject = result.matcher ? 'no module' : 'no module with state'
   return exitCode === 2
     ? 'no copy in the attributed chunks; some chunks could not be attributed'
     : result.unattributed.length > 0
-      ? `no module is evaluated more than once in the attributed chunks; ${result.unattributed.length} could not be attributed`
-      : 'no module is evaluated more than once'
+      ? `${subject} is evaluated more than once in the attributed chunks; ${result.unattributed.length} could not be attributed${code}`
+      : `${subject} is evaluated more than once${code}`
 }
 
 function runDiff(args: CliArgs, out: (text: string) => void): number {

@@ -21,11 +21,13 @@ export function auditMarkdown(result: AuditResult, all: boolean): string {
     `${folders}: ${result.chunks.size} chunks, ${summary.modulesWithCopies} module${summary.modulesWithCopies === 1 ? '' : 's'} with copies${unread > 0 ? `, ${unread} chunk${unread === 1 ? '' : 's'} not attributed (no source map, no bundler markers)` : ''}.`,
   )
   if (rows.length > 0) {
-    lines.push('', '| module | copies | files | cause |', '| --- | ---: | --- | --- |')
+    lines.push('', '| module | copies | files | cause | state |', '| --- | ---: | --- | --- | --- |')
     const shown = all ? rows : rows.slice(0, ROWS)
     for (const row of shown) {
       const cause = row.causes.map((c) => CAUSE_TITLES[c]).join('; ') || (row.copies <= 1 ? 'one copy' : '')
-      lines.push(`| ${code(row.module)} | ${row.copies} | ${files(row.files, all)} | ${escape(cause)} |`)
+      lines.push(
+        `| ${code(row.module)} | ${row.copies} | ${files(row.files, all)} | ${escape(cause)} | ${stateCell(row.state)} |`,
+      )
     }
     if (shown.length < rows.length)
       lines.push('', `_and ${rows.length - shown.length} more modules with copies (\`--all\`)._`)
@@ -68,6 +70,12 @@ function verdict(result: AuditResult, duplicated: number): string {
   if (result.unattributed.length > 0 && nothingAttributed(result))
     return 'nothing could be attributed to source modules'
   return `no module is evaluated more than once${result.unattributed.length > 0 ? ' in the attributed chunks' : ''}`
+}
+
+function stateCell(state: ReturnType<typeof moduleRows>[number]['state']): string {
+  if (!state) return '–'
+  if (state.stateful === 'yes') return escape(`yes: ${state.first ?? ''}`.trim())
+  return state.stateful === 'no' ? 'none (code only)' : 'cannot be told'
 }
 
 function files(list: readonly string[], all: boolean): string {

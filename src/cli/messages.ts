@@ -10,17 +10,21 @@ export class InputError extends Error {
 
 export const USAGE: string = `Usage:
   ${CLI_NAME} audit <dir...> [--singletons <pattern...>] [--module <path|package>] [--html <file>]
-                             [--format text|json|markdown] [--json] [--all] [--strict]
+                             [--format text|json|markdown] [--json] [--all] [--strict] [--strict-duplicates]
                              [--root <dir>] [--formats error|warn|ignore] [--builds error|warn|ignore]
   ${CLI_NAME} diff <dirA> <dirB> [--singletons <pattern...>] [--format text|json|markdown] [--json] [--root <dir>]
+  ${CLI_NAME} suggest <dir...> [--json] [--root <dir>]   a \`singletons\` list of the modules with state and copies
 
-Exit codes: 1 a module is evaluated more than once; 0 none in what could be read; 2 a usage or
-input error, nothing could be attributed to source modules, or (--strict) some chunk could not be.`
+Exit codes: 1 a module with top-level state (or one of --singletons) is evaluated more than once
+(any module with copies under --strict-duplicates); 0 none in what could be read, copies of code
+without state listed; 2 a usage or input error, nothing could be attributed to source modules, or
+(--strict) some chunk could not be.`
 
 export const TEXT = {
   missingCommand: `${PREFIX} missing command: use \`${CLI_NAME} audit <dir...>\` or \`${CLI_NAME} diff <dirA> <dirB>\` (\`--help\` for every option).`,
   unknownCommand: (command: string): string =>
-    `${PREFIX} unknown command \`${command}\`: the commands are \`audit\` and \`diff\`.`,
+    `${PREFIX} unknown command \`${command}\`: the commands are \`audit\`, \`diff\` and \`suggest\`.`,
+  suggestNoFolders: `${PREFIX} \`suggest\` needs at least one folder of built chunks, e.g. \`${CLI_NAME} suggest dist\`.`,
   noFolders: `${PREFIX} \`audit\` needs at least one folder of built chunks, e.g. \`${CLI_NAME} audit dist\`.`,
   diffNeedsTwo: (count: number): string =>
     `${PREFIX} \`diff\` compares exactly two folders (before and after); got ${count}.`,

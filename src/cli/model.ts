@@ -46,6 +46,10 @@ export interface AuditChunk {
   /** A shim holds no code: only import/export statements forwarding to these chunks. */
   forwardsTo: string[]
   modules: HeldModule[]
+  /** Where the build ran, for a chunk attributed by markers: their module ids are relative to it. */
+  markerBase?: string
+  /** For a chunk attributed by its source map: the map's URL (`undefined`: `<chunk>.map` beside it). */
+  mapUrl?: string | undefined
   attributedBy: AttributedBy
   /** Why the chunk could not be attributed. */
   unattributed: string | undefined

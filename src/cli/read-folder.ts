@@ -97,6 +97,7 @@ export function readFolder(
       const attribution = attributeChunk(chunkPath, parsed.sourceMappingUrl, maps.has(`${file}.map`))
       if (attribution.ok) {
         chunk.attributedBy = 'source map'
+        chunk.mapUrl = parsed.sourceMappingUrl
         chunk.modules = held(attribution.sources, identities)
       } else if (report?.modules.has(file)) {
         chunk.attributedBy = 'report'
@@ -133,6 +134,7 @@ export function readFolder(
       marked.flatMap(({ modules }) => modules.map((module) => module.source)),
     )
     for (const { chunk, modules } of marked) {
+      chunk.markerBase = base
       chunk.modules = held(
         modules.map((module) => ({ source: path.resolve(base, module.source), segments: module.codeTokens })),
         identities,

@@ -49,6 +49,24 @@ export function attributeChunk(chunkFile: string, mappingUrl: string | undefined
   return { ok: true, sources }
 }
 
+/**
+ * The source text a chunk's map carries for one of its sources (`sourcesContent`), for a module
+ * whose file is not on disk; undefined when the map has none.
+ */
+export function sourceContentOf(chunkFile: string, mappingUrl: string | undefined, source: string): string | undefined {
+  const loaded = loadMap(chunkFile, mappingUrl)
+  if ('reason' in loaded) return undefined
+  const { sources, sourcesContent, sourceRoot } = loaded.json as {
+    sources: (string | null)[]
+    sourcesContent?: (string | null)[]
+    sourceRoot?: string
+  }
+  const base = path.dirname(loaded.file)
+  const index = sources.findIndex((name) => name !== null && resolveSource(base, sourceRoot ?? '', name) === source)
+  const content = index === -1 ? undefined : sourcesContent?.[index]
+  return typeof content === 'string' ? content : undefined
+}
+
 function loadMap(
   chunkFile: string,
   mappingUrl: string | undefined,

@@ -1,6 +1,6 @@
 import { copiesOf, type AuditResult } from './audit.ts'
 import type { Finding } from './core.ts'
-import type { AttributedBy } from './model.ts'
+import type { AttributedBy, AuditFinding, Stateful } from './model.ts'
 
 type Cause = Finding['causes'][number]
 
@@ -10,6 +10,8 @@ export interface AuditSummary {
   modulesWithCopies: number
   /** Of those, the ones with an error-severity finding (a process evaluates them more than once). */
   modulesDuplicated: number
+  /** Of those, the ones whose top level holds no state: duplicated code, not a split realm. */
+  modulesWithoutState: number
   byCause: { cause: Cause; modules: number }[]
   /** Builds as guessed (builds.ts), the ones holding a copy, most first. */
   byBuild: { build: string; modules: number }[]
@@ -21,12 +23,14 @@ export function summarize(result: AuditResult): AuditSummary {
   const causes = new Map<string, Set<Cause>>()
   const builds = new Map<string, Set<string>>()
   const duplicated = new Set<string>()
+  const withoutState = new Set<string>()
   for (const finding of result.findings) {
     const known = causes.get(finding.key) ?? new Set()
     for (const cause of finding.causes) known.add(cause)
     causes.set(finding.key, known)
     for (const build of finding.builds) builds.set(build, (builds.get(build) ?? new Set()).add(finding.key))
     if (finding.severity === 'error') duplicated.add(finding.key)
+    else if (finding.stateful === 'no') withoutState.add(finding.key)
   }
   const byCause = new Map<Cause, number>()
   for (const set of causes.values()) for (const cause of set) byCause.set(cause, (byCause.get(cause) ?? 0) + 1)
@@ -40,6 +44,7 @@ export function summarize(result: AuditResult): AuditSummary {
   return {
     modulesWithCopies: causes.size,
     modulesDuplicated: duplicated.size,
+    modulesWithoutState: [...withoutState].filter((key) => !duplicated.has(key)).length,
     byCause: [...byCause]
       .map(([cause, modules]) => ({ cause, modules }))
       .sort((a, b) => b.modules - a.modules || a.cause.localeCompare(b.cause)),
@@ -62,6 +67,8 @@ interface ModuleRow {
   shims: string[]
   causes: Cause[]
   severity: Finding['severity'] | undefined
+  /** Whether its top level holds state, and the first binding that makes it so. */
+  state: { stateful: Stateful; first: string | undefined } | undefined
 }
 
 /**
@@ -81,6 +88,7 @@ export function moduleRows(result: AuditResult): ModuleRow[] {
         shims: [],
         causes: [],
         severity: finding.severity,
+        state: { stateful: finding.stateful, first: evidenceLine(finding) },
       }
       rows.set(finding.key, row)
     }
@@ -100,6 +108,7 @@ export function moduleRows(result: AuditResult): ModuleRow[] {
         shims: unit.shims.map((shim) => shim.id),
         causes: [],
         severity: undefined,
+        state: undefined,
       })
     }
   }
@@ -109,4 +118,10 @@ export function moduleRows(result: AuditResult): ModuleRow[] {
     row.causes = [...new Set(row.causes)].sort()
   }
   return [...rows.values()]
+}
+
+/** The first piece of evidence, in a few words: `` `pending` new Map() (line 3) ``. */
+function evidenceLine(finding: AuditFinding): string | undefined {
+  const first = finding.evidence?.[0]
+  return first ? `\`${first.binding}\` ${first.why} (line ${first.line})` : undefined
 }

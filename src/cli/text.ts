@@ -2,7 +2,7 @@ import { CAUSE_TITLES, PREFIX, explainFinding, formatChain } from './core.ts'
 import { nothingAttributed, type AuditResult } from './audit.ts'
 import { HOW_TO_ATTRIBUTE, listSome } from './messages.ts'
 import type { ModuleView } from './module-view.ts'
-import type { AuditChunk } from './model.ts'
+import type { AuditChunk, AuditFinding } from './model.ts'
 import { moduleRows, summarize } from './summary.ts'
 
 const explain = (
@@ -23,7 +23,7 @@ export function auditText(result: AuditResult, all: boolean): string {
   const lines = [verdictLine(result), scopeLine(result)]
   if (summary.modulesWithCopies > 0) {
     lines.push(
-      `  modules with copies: ${count(summary.modulesWithCopies)} (${count(summary.modulesDuplicated)} at error level, ${count(summary.modulesWithCopies - summary.modulesDuplicated)} warnings)`,
+      `  modules with copies: ${count(summary.modulesWithCopies)} (${count(summary.modulesDuplicated)} at error level, ${count(summary.modulesWithCopies - summary.modulesDuplicated - summary.modulesWithoutState)} warnings, ${count(summary.modulesWithoutState)} without state: duplicated code only)`,
     )
     lines.push(
       `  by cause: ${summary.byCause.map((entry) => `${CAUSE_TITLES[entry.cause]} ${count(entry.modules)}`).join('; ')}`,
@@ -41,7 +41,7 @@ export function auditText(result: AuditResult, all: boolean): string {
   const findings = all ? result.findings : result.findings.slice(0, LIMITS.findings)
   const fixesShown = new Set<string>()
   const limits = all ? { fixesShown } : { copies: LIMITS.copies, facades: LIMITS.facades, fixesShown }
-  for (const finding of findings) lines.push('', explain(finding, limits))
+  for (const finding of findings) lines.push('', withState(finding, explain(finding, limits)))
   if (findings.length < result.findings.length) {
     lines.push(
       '',
@@ -64,18 +64,47 @@ export function auditText(result: AuditResult, all: boolean): string {
   return lines.join('\n')
 }
 
+/**
+ * A finding's state, after its headline: the evidence the core prints for a stateful module, a
+ * line for the others (duplicated code only, or why it cannot be told).
+ */
+function withState(finding: AuditFinding, text: string): string {
+  let line: string | undefined
+  if (finding.stateful === 'no') {
+    line = finding.stateUnknown
+      ? `  state: ${finding.stateUnknown}`
+      : '  state: none at its top level: duplicated code, a matter of bytes, not a split realm'
+  } else if (finding.stateful === 'unknown') {
+    line = `  state: cannot be told${finding.stateUnknown ? `: ${finding.stateUnknown}` : ''}`
+  }
+  if (line === undefined) return text
+  const [headline, ...rest] = text.split('\n')
+  return [headline, line, ...rest].join('\n')
+}
+
 /** The first line and the last: what was found, in one sentence, as the plugin ends its check. */
 function verdictLine(result: AuditResult): string {
   const errors = new Set(
     result.findings.filter((finding) => finding.severity === 'error').map((finding) => finding.key),
   ).size
-  const warnings = result.findings.length - result.findings.filter((finding) => finding.severity === 'error').length
-  if (errors > 0) return `${PREFIX} ${count(errors)} module${errors === 1 ? ' is' : 's are'} evaluated more than once.`
+  const stateless = new Set(
+    result.findings.filter((f) => f.severity === 'info' && f.stateful === 'no').map((f) => f.key),
+  ).size
+  const warnings =
+    result.findings.length - result.findings.filter((finding) => finding.severity === 'error').length - stateless
+  const code =
+    stateless > 0
+      ? `; ${count(stateless)} module${stateless === 1 ? '' : 's'} without state duplicated (code only, not a split)`
+      : ''
+  if (errors > 0) {
+    const what = `${errors === 1 ? 'module' : 'modules'}${result.matcher ? '' : ' with state or declared'}`
+    return `${PREFIX} ${count(errors)} ${what} ${errors === 1 ? 'is' : 'are'} evaluated more than once${code}.`
+  }
   const unread = result.unattributed.length
   if (unread > 0 && nothingAttributed(result)) {
     return `${PREFIX} no chunk could be attributed to source modules: nothing was judged.`
   }
-  return `${PREFIX} no module is evaluated more than once${warnings > 0 ? ` in one process that loads one output (${warnings} warning${warnings === 1 ? '' : 's'} above)` : ''}${unread > 0 ? ` in the attributed chunks; ${count(unread)} chunk${unread === 1 ? '' : 's'} could not be read (listed above)` : ''}.`
+  return `${PREFIX} no module ${result.matcher ? '' : 'with state '}is evaluated more than once${code}${warnings > 0 ? ` (${warnings} warning${warnings === 1 ? '' : 's'} above)` : ''}${unread > 0 ? ` in the attributed chunks; ${count(unread)} chunk${unread === 1 ? '' : 's'} could not be read (listed above)` : ''}.`
 }
 
 function scopeLine(result: AuditResult): string {

@@ -51,6 +51,41 @@ export function moduleMarkersOf(code: string): ModuleMarkers {
   return { style: undefined, modules: [], unnamedCode: false }
 }
 
+/** Where one module's code sits in a built file: from after its marker line to the next marker. */
+interface ModuleSection {
+  /** The module as the bundler printed it. */
+  source: string
+  start: number
+  end: number
+}
+
+/**
+ * The sections of a built file, module by module, virtual modules left out; one module may have
+ * several (rolldown prints a module again where another interrupts it). What `moduleMarkersOf`
+ * counts, with the offsets to read each module's code back (the CLI classifies a module's state
+ * from them when its source is not on disk).
+ */
+export function moduleSectionsOf(code: string): ModuleSection[] {
+  const sections: ModuleSection[] = []
+  const push = (text: string, start: number, end: number) => {
+    const bodyStart = code.indexOf('\n', start)
+    if (text === '' || isVirtual(text) || bodyStart === -1 || bodyStart + 1 >= end) return
+    sections.push({ source: text, start: bodyStart + 1, end })
+  }
+  const regions = lineStartComments(code, isRegionComment).comments
+  if (regions.length > 0) {
+    let open: LineComment | undefined
+    for (const comment of [...regions, { start: code.length, text: END_REGION, codeBefore: 0 }]) {
+      if (open) push(open.text.slice(REGION.length).trim(), open.start, comment.start)
+      open = comment.text.startsWith(REGION) ? comment : undefined
+    }
+    return sections
+  }
+  const paths = lineStartComments(code, isPathComment).comments
+  paths.forEach((comment, index) => push(comment.text.trim(), comment.start, paths[index + 1]?.start ?? code.length))
+  return sections
+}
+
 function isRegionComment(text: string): boolean {
   return text.startsWith(REGION) || text.trimEnd() === END_REGION
 }

@@ -11,6 +11,7 @@ import { moduleViews } from './module-view.ts'
 import { createProgress } from './progress.ts'
 import { auditText, moduleText } from './text.ts'
 import { PatternError } from './core.ts'
+import { runCommand } from './run/command.ts'
 
 /** Runs the CLI; returns the exit code (1 duplicate, 0 none, 2 usage or input error). */
 export function run(argv: readonly string[]): number {
@@ -115,4 +116,5 @@ function checkHtmlTarget(file: string): void {
   }
 }
 
-process.exitCode = run(process.argv.slice(2))
+const argv = process.argv.slice(2)
+process.exitCode = argv[0] === 'run' ? await runCommand(argv.slice(1)) : run(argv)

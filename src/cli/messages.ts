@@ -1,5 +1,6 @@
 /** Every text the CLI prints about its input and usage; findings use the plugin's own words. */
 import { PREFIX } from './core.ts'
+import { RUN_USAGE } from './run/messages.ts'
 
 const CLI_NAME = 'singleton-guard'
 
@@ -12,13 +13,15 @@ export const USAGE: string = `Usage:
   ${CLI_NAME} audit <dir...> [--singletons <pattern...>] [--module <path|package>] [--json] [--html <file>]
                              [--root <dir>] [--formats error|warn|ignore] [--builds error|warn|ignore]
   ${CLI_NAME} diff <dirA> <dirB> [--singletons <pattern...>] [--json] [--root <dir>]
+${RUN_USAGE}
 
-Exit codes: 1 a module is evaluated more than once, 0 none, 2 usage or input error.`
+Exit codes: 1 a module is evaluated more than once, 0 none, 2 usage or input error.
+\`run\` exits with the command's own status (\`--fail\`: 1 when a module was evaluated more than once).`
 
 export const TEXT = {
-  missingCommand: `${PREFIX} missing command: use \`${CLI_NAME} audit <dir...>\` or \`${CLI_NAME} diff <dirA> <dirB>\` (\`--help\` for every option).`,
+  missingCommand: `${PREFIX} missing command: use \`${CLI_NAME} audit <dir...>\`, \`${CLI_NAME} diff <dirA> <dirB>\` or \`${CLI_NAME} run -- <command>\` (\`--help\` for every option).`,
   unknownCommand: (command: string): string =>
-    `${PREFIX} unknown command \`${command}\`: the commands are \`audit\` and \`diff\`.`,
+    `${PREFIX} unknown command \`${command}\`: the commands are \`audit\`, \`diff\` and \`run\`.`,
   noFolders: `${PREFIX} \`audit\` needs at least one folder of built chunks, e.g. \`${CLI_NAME} audit dist\`.`,
   diffNeedsTwo: (count: number): string =>
     `${PREFIX} \`diff\` compares exactly two folders (before and after); got ${count}.`,

@@ -22,8 +22,8 @@ export type LoadHow = 'entry' | 'import' | 'require' | 'import-all'
 
 /**
  * One loaded file, as a tuple to keep the per-load cost to one small array:
- * `at` is `performance.timeOrigin + performance.now()` in the loading thread (ms since the epoch,
- * comparable across threads); `file` a file URL (or a path, for the CommonJS hook of the fallback);
+ * `at` is ms since the process started (its main thread's `performance.timeOrigin`), to 0.01 ms,
+ * whichever thread loaded the file; `file` a file URL (or a path, for the CommonJS hook of the fallback);
  * `via` which hook saw it (`compile`: the CommonJS hook of the fallback, which knows no specifier).
  */
 export type LoadRecord = [
@@ -54,7 +54,7 @@ export interface ProcessRecord {
   node: string
   /** `registerHooks`: Node's in-thread hooks (import and require); `register`: the fallback. */
   hooks: 'registerHooks' | 'register'
-  /** The process's `performance.timeOrigin`: load times are shown relative to it. */
+  /** The process's `performance.timeOrigin` (ms since the epoch): orders processes, and tells a reused pid. */
   timeOrigin: number
   /** Incremented at every write: the CLI waits for it to move after asking for a snapshot. */
   seq: number

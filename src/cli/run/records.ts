@@ -57,7 +57,7 @@ export function readRecords(dir: string, notes: string[]): TrackedProcess[] {
     const realms = record.threads.map((thread) => ({
       pid: record.pid,
       threadId: thread.threadId,
-      loads: loadsOf(thread.loads, record.timeOrigin),
+      loads: loadsOf(thread.loads),
     }))
     processes.push({ record, realms: realms.sort((a, b) => a.threadId - b.threadId) })
   }
@@ -68,7 +68,7 @@ export function readRecords(dir: string, notes: string[]): TrackedProcess[] {
  * The thread's loads in time order. The fallback sees a CommonJS file imported from an ES module
  * twice: its ES hooks name the importer, its CommonJS hook the evaluation; they become one load.
  */
-function loadsOf(records: readonly LoadRecord[], timeOrigin: number): Load[] {
+function loadsOf(records: readonly LoadRecord[]): Load[] {
   const loads: Load[] = []
   const fromHooks = new Map<string, Load[]>()
   const compiled: [Load, LoadRecord][] = []
@@ -76,7 +76,7 @@ function loadsOf(records: readonly LoadRecord[], timeOrigin: number): Load[] {
     const [at, file, how, parent, specifier, format, via] = record
     const { path: absolute, query } = splitUrl(file)
     const load: Load = {
-      at: at - timeOrigin,
+      at,
       file: absolute,
       query,
       how,

@@ -54,7 +54,7 @@ function summaryLine(outcome: RunOutcome): string {
 
 function explainRunFinding(finding: RunFinding): string {
   const lines = [
-    `${PREFIX} ${finding.code}: ${finding.module} is evaluated ${finding.evaluations.length} times in ${finding.realm}; each evaluation is a separate instance, with its own state.`,
+    `${PREFIX} ${finding.code}: ${finding.module} is evaluated ${finding.evaluations.length} times in ${finding.realm}; each evaluation is a separate module instance, with state of its own.`,
   ]
   for (const cause of finding.causes) lines.push(`  cause: ${cause}`)
   finding.evaluations.forEach((evaluation, index) => {

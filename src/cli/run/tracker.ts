@@ -76,9 +76,14 @@ export async function load(url, context, next) {
 
 type Global = typeof globalThis & { [INSTALLED]?: boolean }
 
+/** What a worker sends its main thread: its thread id, its `performance.timeOrigin`, its loads. */
+type WorkerBatch = [threadId: number, origin: number, loads: LoadRecord[]]
+
 function install(dir: string): void {
   const self = import.meta.url
-  const now = () => performance.timeOrigin + performance.now()
+  // ms since this thread started, to 0.01 ms; the main thread moves workers' times onto its own.
+  const origin = performance.timeOrigin
+  const now = () => Math.round(performance.now() * 100) / 100
   const { BroadcastChannel, isMainThread, receiveMessageOnPort, threadId } = workerThreads
   const channel = new BroadcastChannel(`singleton-guard-run:${dir}`)
   channel.unref()
@@ -91,12 +96,16 @@ function install(dir: string): void {
   if (isMainThread) {
     const own: LoadRecord[] = []
     threads.set(0, own)
-    const append = ([from, loads]: [number, LoadRecord[]]) => {
+    const append = ([from, workerOrigin, loads]: WorkerBatch) => {
       let list = threads.get(from)
       if (!list) threads.set(from, (list = []))
-      for (const load of loads) list.push(load)
+      const shift = workerOrigin - origin
+      for (const load of loads) {
+        load[0] = Math.round((load[0] + shift) * 100) / 100
+        list.push(load)
+      }
     }
-    channel.addEventListener('message', (event) => append((event as unknown as { data: [number, LoadRecord[]] }).data))
+    channel.addEventListener('message', (event) => append((event as unknown as { data: WorkerBatch }).data))
     drains.push(() => {
       for (let message; (message = receiveMessageOnPort(channel as never));) append(message.message)
     })
@@ -113,14 +122,14 @@ function install(dir: string): void {
     const post = () => {
       const loads = pending
       pending = []
-      channel.postMessage([threadId, loads])
+      channel.postMessage([threadId, origin, loads] satisfies WorkerBatch)
     }
     record = (load) => {
       if (pending.push(load) === 1) queueMicrotask(post)
     }
   }
 
-  const hooks = installHooks(self, now, (load) => record(load), drains)
+  const hooks = installHooks(self, origin, now, (load) => record(load), drains)
   if (!isMainThread) return
 
   let seq = 0
@@ -138,7 +147,7 @@ function install(dir: string): void {
         timeOrigin: performance.timeOrigin,
         seq: ++seq,
         reason,
-        writtenAt: performance.now(),
+        writtenAt: now(),
         exitCode,
         threads: [...threads].map(([id, loads]) => ({ threadId: id, loads })),
         notes,
@@ -167,6 +176,7 @@ function install(dir: string): void {
 /** Installs the module hooks; returns which kind. */
 function installHooks(
   self: string,
+  origin: number,
   now: () => number,
   record: (load: LoadRecord) => void,
   drains: (() => void)[],
@@ -209,10 +219,15 @@ function installHooks(
     data: { port: port2, tracker: self },
     transferList: [port2],
   })
-  port1.on('message', record)
+  // The hooks thread's times are absolute: moved onto this thread's start.
+  const fromHooks = (load: LoadRecord) => {
+    load[0] = Math.round((load[0] - origin) * 100) / 100
+    record(load)
+  }
+  port1.on('message', fromHooks)
   port1.unref()
   drains.push(() => {
-    for (let message; (message = workerThreads.receiveMessageOnPort(port1));) record(message.message as LoadRecord)
+    for (let message; (message = workerThreads.receiveMessageOnPort(port1));) fromHooks(message.message as LoadRecord)
   })
   hookCommonJs(now, record)
   return 'register'
@@ -326,11 +341,11 @@ function realPath(file: string): string {
 }
 
 // Last, so that every constant above is initialised before the hooks are installed.
-const runDir = process.env[RUN_DIR_ENV]
-if (runDir && !(globalThis as Global)[INSTALLED]) {
+if (!(globalThis as Global)[INSTALLED]) {
   ;(globalThis as Global)[INSTALLED] = true
   try {
-    if (loadBuiltins()) install(runDir)
+    const runDir = process.env[RUN_DIR_ENV]
+    if (runDir && loadBuiltins()) install(runDir)
   } catch {
     // A tracker that cannot install records nothing; the program must run as it would without it.
   }

@@ -1,14 +1,14 @@
 // `npm run bench`: the plugin's build overhead (run.mjs: check, promote, everything on, the large
 // graph's hook share and memory, what an instance retains), instruction counts under callgrind
 // (instructions.mjs: the figures noise does not move), the runtime guard's build and run-time
-// cost (runtime-guard.mjs), and the CLI's audit against the build (audit.mjs). `--quick` for a
-// smoke run of each.
+// cost (runtime-guard.mjs), the CLI's audit against the build (audit.mjs), and what `run`'s
+// tracker costs inside the user's process (run-tracker.mjs). `--quick` for a smoke run of each.
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 const args = process.argv.slice(2)
 let failed = 0
-for (const script of ['run.mjs', 'instructions.mjs', 'runtime-guard.mjs', 'audit.mjs']) {
+for (const script of ['run.mjs', 'instructions.mjs', 'runtime-guard.mjs', 'audit.mjs', 'run-tracker.mjs']) {
   console.log(`\n════ bench/${script}`)
   const run = spawnSync(process.execPath, [fileURLToPath(new URL(script, import.meta.url)), ...args], {
     stdio: 'inherit',

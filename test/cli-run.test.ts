@@ -129,6 +129,19 @@ console.log(JSON.stringify({ evaluations: globalThis.__evaluations, seen, shared
 
     const failing = await runToEnd(dir, ['--dist', 'dist', '--dist', 'plugin-dist', '--fail', '--', NODE, 'probe.mjs'])
     expect(failing.exitCode).toBe(1)
+
+    // A declared singleton comes first; the JSON it wrote before is its own, so it is written over.
+    const ranked = await runToEnd(dir, [
+      ...['--dist', 'dist', '--dist', 'plugin-dist', '--json', 'run.json'],
+      ...['--singletons', 'src/ids.js', '--singletons', 'src/nothing-here.js', '--', NODE, 'probe.mjs'],
+    ])
+    expect(ranked.exitCode).toBe(0)
+    const declared = readRunJson<RunJsonReport>(dir)
+    expect(declared.findings.map((finding) => [finding.module, finding.declared])).toEqual([
+      ['src/ids.js', true],
+      ['src/delegate-store.js', false],
+    ])
+    expect(declared.notes).toContain("the --singletons pattern 'src/nothing-here.js' matched no loaded module.")
   })
 
   it.each(['rolldown', 'esbuild'] as const)(
@@ -547,6 +560,15 @@ describe('run: bad input gets one line and exit code 2, and the command does not
     expect(run.stderr).not.toMatch(/\n\s+at /)
     expect(fs.existsSync(path.join(dir, 'ran.txt'))).toBe(false)
     expect(fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('my notes\n')
+  })
+
+  it('says when the command started no Node process, and --fail does not clear it', async () => {
+    const dir = writeFixture('run-no-node', project)
+    const plain = await runToEnd(dir, ['--', 'true'])
+    expect(plain.exitCode).toBe(0)
+    expect(plain.stderr).toContain('nothing was recorded')
+    const failing = await runToEnd(dir, ['--fail', '--', 'true'])
+    expect(failing.exitCode).toBe(2)
   })
 
   it("passes a failing command's own exit code and output through", async () => {

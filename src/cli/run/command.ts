@@ -158,7 +158,8 @@ async function execute(prepared: Prepared, fail: (text: string) => void): Promis
     reraise = status.signal
     exitCode = endWith(status)
   } else if (status.code !== 0) exitCode = status.code ?? 2
-  else exitCode = args.fail && unattributed.length > 0 ? 2 : 0
+  // `--fail` clears nothing it could not see: files not attributed, or no process tracked at all.
+  else exitCode = args.fail && (unattributed.length > 0 || outcome.processes.length === 0) ? 2 : 0
   outcome.exitCode = exitCode
 
   fail(runText(outcome))

@@ -32,7 +32,7 @@ export const RUN_TEXT = {
   notJudged: (count: number, list: string): string =>
     `${count} process${count === 1 ? '' : 'es'} loaded nothing from the --dist folders and ${count === 1 ? 'was' : 'were'} not judged: ${list}.`,
   untracked: `no Node process of the command loaded the tracker (the command started none, or started it with its own NODE_OPTIONS): nothing was recorded.`,
-  patternUnmatched: (pattern: string): string => `--singletons ${pattern} matched no loaded module.`,
+  patternUnmatched: (label: string): string => `the --singletons pattern ${label} matched no loaded module.`,
   snapshotHeader: `${PREFIX} snapshot (SIGUSR2): the command keeps running.`,
   snapshotTimeout: (count: number): string =>
     `${count} process${count === 1 ? '' : 'es'} did not answer the snapshot in time: judged from ${count === 1 ? 'its' : 'their'} last write.`,

@@ -175,9 +175,9 @@ function measure(node, label) {
       console.log(
         `  ${format}, instructions (callgrind, whole process, medians of ${instructionRounds}; µs at this machine's ${perUs.toFixed(0)} per µs):`,
       )
-      const line = (label, delta, perModule) =>
+      const line = (what, delta, perModule) =>
         console.log(
-          `    ${label.padEnd(46)} ${(delta / 1e6).toFixed(1).padStart(6)} M${perModule ? ` = ${(delta / files / 1000).toFixed(1)} k per module, about ${(delta / files / perUs).toFixed(1)} µs` : ` = about ${(delta / perUs / 1000).toFixed(1)} ms`}`,
+          `    ${what.padEnd(46)} ${(delta / 1e6).toFixed(1).padStart(6)} M${perModule ? ` = ${(delta / files / 1000).toFixed(1)} k per module, about ${(delta / files / perUs).toFixed(1)} µs` : ` = about ${(delta / perUs / 1000).toFixed(1)} ms`}`,
         )
       line('loading the graph, no tracker', loading('none'), true)
       line('tracker start-up (an entry that loads nothing)', counts.tracker.empty - counts.none.empty, false)

@@ -132,8 +132,19 @@ console.log(JSON.stringify({ evaluations: globalThis.__evaluations, seen, shared
 
     // A declared singleton comes first; the JSON it wrote before is its own, so it is written over.
     const ranked = await runToEnd(dir, [
-      ...['--dist', 'dist', '--dist', 'plugin-dist', '--json', 'run.json'],
-      ...['--singletons', 'src/ids.js', '--singletons', 'src/nothing-here.js', '--', NODE, 'probe.mjs'],
+      '--dist',
+      'dist',
+      '--dist',
+      'plugin-dist',
+      '--json',
+      'run.json',
+      '--singletons',
+      'src/ids.js',
+      '--singletons',
+      'src/nothing-here.js',
+      '--',
+      NODE,
+      'probe.mjs',
     ])
     expect(ranked.exitCode).toBe(0)
     const declared = readRunJson<RunJsonReport>(dir)

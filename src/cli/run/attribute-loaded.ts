@@ -165,7 +165,8 @@ export class LoadedAttribution {
       return code('source map', modules)
     }
     if (parsed.sourceMappingUrl) return code('none', [], attribution.reason)
-    if (holdsOnlyVirtualModules(file, text)) return code('bundler runtime', [])
+    // Only a file that names a virtual module is worth a parse for the runtime's region comments.
+    if (text.includes('\\0') && holdsOnlyVirtualModules(file, text)) return code('bundler runtime', [])
     // A build's chunk that the audit did not see (written after it) and that has no map.
     if (dist) return code('none', [], NO_MAP)
     return itself()

@@ -2,8 +2,9 @@
 // its build overhead in fresh processes (run.mjs: check, promote, everything on, the large
 // graph's hook share and memory, what an instance retains), instruction counts under callgrind
 // (instructions.mjs: the figures noise does not move), the runtime guard's build and run-time
-// cost (runtime-guard.mjs), the CLI's audit against the build (audit.mjs), and the state
-// classifier on real code (classify.mjs). `--quick` for a smoke run of each.
+// cost (runtime-guard.mjs), the CLI's audit against the build (audit.mjs), the state
+// classifier on real code (classify.mjs), and what `run`'s tracker costs inside the user's
+// process (run-tracker.mjs). `--quick` for a smoke run of each.
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
@@ -16,6 +17,7 @@ for (const script of [
   'runtime-guard.mjs',
   'audit.mjs',
   'classify.mjs',
+  'run-tracker.mjs',
 ]) {
   console.log(`\n════ bench/${script}`)
   const run = spawnSync(process.execPath, [fileURLToPath(new URL(script, import.meta.url)), ...args], {

@@ -13,6 +13,7 @@ import { createProgress } from './progress.ts'
 import { suggestSingletons, suggestText } from './suggest.ts'
 import { auditText, moduleText } from './text.ts'
 import { PatternError } from './core.ts'
+import { runCommand } from './run/command.ts'
 
 /** Runs the CLI; returns the exit code (1 duplicate, 0 none, 2 usage or input error). */
 export function run(argv: readonly string[]): number {
@@ -165,4 +166,5 @@ function checkHtmlTarget(file: string): void {
   }
 }
 
-process.exitCode = run(process.argv.slice(2))
+const argv = process.argv.slice(2)
+process.exitCode = argv[0] === 'run' ? await runCommand(argv.slice(1)) : run(argv)

@@ -1,5 +1,6 @@
 /** Every text the CLI prints about its input and usage; findings use the plugin's own words. */
 import { PREFIX } from './core.ts'
+import { RUN_USAGE } from './run/messages.ts'
 
 const CLI_NAME = 'singleton-guard'
 
@@ -14,16 +15,18 @@ export const USAGE: string = `Usage:
                              [--root <dir>] [--formats error|warn|ignore] [--builds error|warn|ignore]
   ${CLI_NAME} diff <dirA> <dirB> [--singletons <pattern...>] [--format text|json|markdown] [--json] [--root <dir>]
   ${CLI_NAME} suggest <dir...> [--json] [--root <dir>]   a \`singletons\` list of the modules with state and copies
+${RUN_USAGE}
 
 Exit codes: 1 a module with top-level state (or one of --singletons) is evaluated more than once
 (any module with copies under --strict-duplicates); 0 none in what could be read, copies of code
 without state listed; 2 a usage or input error, nothing could be attributed to source modules, or
-(--strict) some chunk could not be.`
+(--strict) some chunk could not be. \`run\` exits with the command's own status (\`--fail\`: 1 when
+a module was evaluated more than once).`
 
 export const TEXT = {
-  missingCommand: `${PREFIX} missing command: use \`${CLI_NAME} audit <dir...>\` or \`${CLI_NAME} diff <dirA> <dirB>\` (\`--help\` for every option).`,
+  missingCommand: `${PREFIX} missing command: use \`${CLI_NAME} audit <dir...>\`, \`${CLI_NAME} diff <dirA> <dirB>\` or \`${CLI_NAME} run -- <command>\` (\`--help\` for every option).`,
   unknownCommand: (command: string): string =>
-    `${PREFIX} unknown command \`${command}\`: the commands are \`audit\`, \`diff\` and \`suggest\`.`,
+    `${PREFIX} unknown command \`${command}\`: the commands are \`audit\`, \`diff\`, \`suggest\` and \`run\`.`,
   suggestNoFolders: `${PREFIX} \`suggest\` needs at least one folder of built chunks, e.g. \`${CLI_NAME} suggest dist\`.`,
   noFolders: `${PREFIX} \`audit\` needs at least one folder of built chunks, e.g. \`${CLI_NAME} audit dist\`.`,
   diffNeedsTwo: (count: number): string =>

@@ -1,5 +1,12 @@
 import path from 'node:path'
-import { indexExports, installedNameOf, installFolderOf, readManifest, type ExportIndex } from './manifest.ts'
+import {
+  indexExports,
+  installedNameOf,
+  installFolderOf,
+  manifestNameOf,
+  readManifest,
+  type ExportIndex,
+} from './manifest.ts'
 import { displayPath, isVirtualId, realpathOrNull, splitQuery, toPosix } from './paths.ts'
 import type { MetadataProblem, ModuleIdentity, PackageInfo } from './types.ts'
 
@@ -14,6 +21,20 @@ export class IdentityResolver {
   readonly #exportIndexes = new Map<string, ExportIndex>()
   readonly #problems = new Map<string, MetadataProblem>()
   readonly #reported = new Set<string>()
+  readonly #realDirs = new Map<string, string | null>()
+  readonly #installNames = new Map<string, string | null>()
+  /** Ids may be symlinked files themselves (symlinked paths kept as ids): each file is resolved. */
+  #fileLinks = false
+
+  /**
+   * The host keeps symlinked paths as ids (`resolve.symlinks: false`, Rollup's `preserveSymlinks`)
+   * or the ids come from elsewhere (a source map): every file is resolved on its own. Otherwise
+   * the bundler resolved each file's own link already, and a folder is resolved once for all the
+   * files in it (what a plugin's id may still hold is a linked folder).
+   */
+  resolveFileLinks(): void {
+    this.#fileLinks = true
+  }
 
   /**
    * A cheap identity that trusts the id's own path (no symlink resolved), good enough to test
@@ -77,7 +98,18 @@ export class IdentityResolver {
    */
   installedPackageNameOf(file: string): string | undefined {
     const folder = installFolderOf(file)
-    return folder === undefined || folder === file ? undefined : this.packageOf(folder)?.name
+    if (folder === undefined || folder === file) return undefined
+    let name = this.#installNames.get(folder)
+    if (name === undefined) {
+      // The package's full record when something read it already; else its name alone.
+      const known = this.#packageOfDir.get(folder)
+      name =
+        (known === undefined ? manifestNameOf(path.join(folder, 'package.json')) : known?.name) ??
+        this.packageOf(folder)?.name ??
+        null
+      this.#installNames.set(folder, name)
+    }
+    return name ?? undefined
   }
 
   /** Metadata problems met since the last call, each reported once per resolver. */
@@ -89,6 +121,7 @@ export class IdentityResolver {
 
   /** Forget what was cached for a file that changed on disk. */
   forget(file: string): void {
+    this.#realDirs.clear()
     for (const cache of [this.#identities, this.#locations]) {
       for (const [id, identity] of cache) {
         if (identity && (identity.file === file || identity.realpath === file)) cache.delete(id)
@@ -96,6 +129,7 @@ export class IdentityResolver {
     }
     if (path.basename(file) === 'package.json') {
       this.#packageOfDir.clear()
+      this.#installNames.clear()
       this.#exportIndexes.clear()
       this.#identities.clear()
       this.#locations.clear()
@@ -110,7 +144,7 @@ export class IdentityResolver {
     if (isVirtualId(id)) return null
     const { file, query } = splitQuery(id)
     if (!path.isAbsolute(file)) return null
-    const realpath = resolveLinks ? realpathOrNull(file) : file
+    const realpath = resolveLinks ? this.#realpathOf(file) : file
     if (realpath === null) return null
     const pkg = this.packageOf(path.dirname(realpath))
     if (!pkg) {
@@ -141,6 +175,14 @@ export class IdentityResolver {
       key: `package:${pkg.name}/${moduleKey}`,
       installKey: `install:${pkg.dir}/${moduleKey}`,
     }
+  }
+
+  #realpathOf(file: string): string | null {
+    if (this.#fileLinks) return realpathOrNull(file)
+    const dir = path.dirname(file)
+    let real = this.#realDirs.get(dir)
+    if (real === undefined) this.#realDirs.set(dir, (real = realpathOrNull(dir)))
+    return real === null ? null : real === dir ? file : path.join(real, path.basename(file))
   }
 
   #exportSubpathOf(pkg: PackageInfo, subpath: string): string | undefined {

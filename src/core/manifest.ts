@@ -30,6 +30,55 @@ export function readManifest(file: string): ManifestRead {
   return { status: 'ok', manifest: parsed as Record<string, unknown> }
 }
 
+/**
+ * The top-level `name` of a package.json, read without parsing the rest: a package's manifest can
+ * be hundreds of kilobytes (date-fns: 200 KB of `exports`), and only its name is wanted for a
+ * package nobody declared. Undefined when the file is missing or the name is not a plain string
+ * at the top level (the caller then reads the manifest whole, with its problems reported).
+ */
+export function manifestNameOf(file: string): string | undefined {
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch {
+    return undefined
+  }
+  let depth = 0
+  for (let at = 0; at < text.length; at++) {
+    const char = text.charCodeAt(at)
+    if (char === 0x22) {
+      const end = stringEnd(text, at)
+      if (end === -1) return undefined
+      if (depth === 1 && text.slice(at + 1, end) === 'name') {
+        let next = end + 1
+        while (/\s/.test(text[next] ?? '')) next++
+        if (text[next] === ':') {
+          next++
+          while (/\s/.test(text[next] ?? '')) next++
+          if (text[next] !== '"') return undefined
+          const valueEnd = stringEnd(text, next)
+          if (valueEnd === -1) return undefined
+          const value = JSON.parse(text.slice(next, valueEnd + 1)) as string
+          return value === '' ? undefined : value
+        }
+      }
+      at = end
+    } else if (char === 0x7b || char === 0x5b) depth++
+    else if (char === 0x7d || char === 0x5d) depth--
+  }
+  return undefined
+}
+
+/** Offset of the quote that closes the JSON string opened at `start`; -1 when it never closes. */
+function stringEnd(text: string, start: number): number {
+  for (let at = start + 1; at < text.length; at++) {
+    const char = text.charCodeAt(at)
+    if (char === 0x5c) at++
+    else if (char === 0x22) return at
+  }
+  return -1
+}
+
 /** The package name a folder is installed under: `node_modules/<name>` or `node_modules/@scope/<name>`. */
 export function installedNameOf(dir: string): string | undefined {
   const folder = installFolderOf(dir)

@@ -17,6 +17,8 @@ export function isVirtualId(id: string): boolean {
  * real file (`state#1.ts` and folders like `C#-projects/` are part of the path).
  */
 export function splitQuery(id: string): { file: string; query: string } {
+  // Nearly every id: a plain path, read on every per-id test.
+  if (!id.includes('?') && !id.includes('#')) return { file: id, query: '' }
   const mark = id.indexOf('?')
   let file = mark === -1 ? id : id.slice(0, mark)
   let query = mark === -1 ? '' : id.slice(mark)

@@ -77,6 +77,7 @@ export class SingletonIndex {
    */
   resolveEveryId(): void {
     this.#everyIdIsCandidate = true
+    this.resolver.resolveFileLinks()
   }
 
   /** Every id is resolved to its real path (symlinked paths are kept as ids). */

@@ -60,18 +60,18 @@ export function checkPlugin(
     watchChange(file) {
       detect?.forget(file)
     },
-    buildEnd(error) {
+    async buildEnd(error) {
       if (!error) return
       // A host may stop every build as soon as one fails: judge what completed, and say so.
       ledger.recordFailure()
-      for (const finding of [...judgeAcross(ledger.outputs(), settings), ...(detect?.completed() ?? [])]) {
+      for (const finding of [...judgeAcross(ledger.outputs(), settings), ...((await detect?.completed()) ?? [])]) {
         this.warn({ code: finding.code, message: explainFinding(finding) })
       }
       this.warn({ code: CODES.SINGLETON_BUILDS_INCOMPLETE, message: incomplete(ledger) })
     },
     generateBundle: {
       order: 'post',
-      handler(outputOptions, bundle) {
+      async handler(outputOptions, bundle) {
         const entryIds = entryIdsOf(bundle)
         const output = outputInfoOf(outputOptions, entryIds, realmOf(this, entryIds), root)
         const entries = new Set(entryIds)
@@ -94,7 +94,7 @@ export function checkPlugin(
         })
         // Modules nobody declared: only those with copies are read.
         const detected =
-          detect?.inOutput({
+          (await detect?.inOutput({
             chunks,
             output,
             phase,
@@ -102,7 +102,7 @@ export function checkPlugin(
             chainOf,
             evaluates,
             keepRecord: ledger.expectedOutputs !== 1,
-          }) ?? []
+          })) ?? []
         const findings = [...declared, ...detected].sort(compareFindings)
 
         if (settings.report !== false) {

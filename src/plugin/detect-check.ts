@@ -4,7 +4,7 @@ import { asDetected, verdictOfCopies } from '../core/detected.ts'
 import { displayModule } from '../core/identity.ts'
 import { isDeclarationFile } from '../core/paths.ts'
 import type { SingletonIndex } from '../core/singleton-index.ts'
-import { classifyState, type StateVerdict } from '../core/state-classifier.ts'
+import type { classifyState, StateVerdict } from '../core/state-classifier.ts'
 import type {
   ChainStep,
   ChunkInput,
@@ -55,6 +55,8 @@ export class DetectCheck {
   readonly #index: SingletonIndex
   readonly #records = new Map<string, OutputRecord>()
   readonly #verdicts = new Map<string, StateVerdict>()
+  /** The classifier, loaded the first time a module with copies is read: most builds never need it. */
+  #classify: typeof classifyState | undefined
 
   constructor(mode: Exclude<DetectMode, false>, modes: Modes, index: SingletonIndex) {
     this.#mode = mode
@@ -63,7 +65,7 @@ export class DetectCheck {
   }
 
   /** Findings about modules with copies in this output, and (once the phase allows) across outputs. */
-  inOutput(request: DetectRequest): Finding[] {
+  async inOutput(request: DetectRequest): Promise<Finding[]> {
     const { output } = request
     const chunks = request.chunks.filter((chunk) => !isDeclarationFile(chunk.fileName))
     const current: OutputRecord = {
@@ -108,6 +110,7 @@ export class DetectCheck {
       if (identity.query !== '' && !request.evaluates(identity)) return false
       return rendered(placement)
     })
+    if (units.size > 0) await this.#loadClassifier()
     const infos = new Map([
       [output.key, output],
       ...[...this.#records.values()].map((record) => [record.info.key, record.info] as const),
@@ -119,7 +122,7 @@ export class DetectCheck {
   }
 
   /** After a failed build: copies across the outputs that completed (no chains: their graphs are gone). */
-  completed(): Finding[] {
+  async completed(): Promise<Finding[]> {
     if (!this.#comparesAcross()) return []
     const records = [...this.#records.values()]
     const placements = new Map<string, Placement[]>()
@@ -136,12 +139,18 @@ export class DetectCheck {
       }
     })
     const infos = new Map(records.map((record) => [record.info.key, record.info]))
+    const units = this.#units(placements, () => true)
+    if (units.size > 0) await this.#loadClassifier()
     return this.#judge(
-      this.#units(placements, () => true),
+      units,
       infos,
       undefined,
       () => [],
     ).filter((finding) => finding.outputCount > 1)
+  }
+
+  async #loadClassifier(): Promise<void> {
+    this.#classify ??= (await import('../core/state-classifier.ts')).classifyState
   }
 
   /** A watched file changed: its verdict is read again. */
@@ -252,14 +261,14 @@ export class DetectCheck {
   #verdictOf(file: string): StateVerdict {
     let verdict = this.#verdicts.get(file)
     if (!verdict) {
-      verdict = readAndClassify(file)
+      verdict = readAndClassify(file, this.#classify as typeof classifyState)
       this.#verdicts.set(file, verdict)
     }
     return verdict
   }
 }
 
-function readAndClassify(file: string): StateVerdict {
+function readAndClassify(file: string, classify: typeof classifyState): StateVerdict {
   let code: string
   try {
     code = fs.readFileSync(file, 'utf8')
@@ -269,7 +278,7 @@ function readAndClassify(file: string): StateVerdict {
       reason: `its source could not be read (${(error as { code?: string }).code ?? String(error)})`,
     }
   }
-  return classifyState(code, file)
+  return classify(code, file)
 }
 
 /** The ids the declared singletons' check tracks in an output. */

@@ -65,9 +65,21 @@ describe('IdentityResolver', () => {
     expect(resolver.takeProblems()).toEqual([])
   })
 
+  it('resolves a linked folder once for its files; a linked file itself where links are kept as ids', () => {
+    const dir = writeFixture('identity-folder-links', { ...files, linked: { symlink: 'src' } })
+    const resolver = new IdentityResolver()
+    const real = path.join(fs.realpathSync(dir), 'src/state.ts')
+    // The bundler resolved each file's own link: only a folder on the way can still be one.
+    expect(resolver.identify(path.join(dir, 'linked/state.ts'))?.realpath).toBe(real)
+    expect(resolver.identify(path.join(dir, 'src/link.ts'))?.realpath).toBe(
+      path.join(fs.realpathSync(dir), 'src/link.ts'),
+    )
+  })
+
   it('resolves symlinks in identify but not in locate, and tells twins apart by kind', () => {
     const dir = writeFixture('identity-links', files)
     const resolver = new IdentityResolver()
+    resolver.resolveFileLinks()
     const link = path.join(dir, 'src/link.ts')
     const real = path.join(fs.realpathSync(dir), 'src/state.ts')
     expect(resolver.locate(link)?.realpath).toBe(link)

@@ -1,7 +1,8 @@
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { exportTargets, indexExports, installedNameOf, readManifest } from '../../src/core/manifest.ts'
+import { exportTargets, indexExports, installedNameOf, manifestNameOf, readManifest } from '../../src/core/manifest.ts'
 import { writeFixture } from '../helpers/fixture.ts'
 
 describe('readManifest', () => {
@@ -77,5 +78,37 @@ describe('indexExports', () => {
     expect(indexExports(undefined, ['lib/index']).subpathOf('lib/index.js')).toBe('.')
     expect(indexExports(undefined, ['lib/index.js']).subpathOf('store.js')).toBe('./store')
     expect(indexExports(undefined, ['lib/index.js']).subpathOf('utils/index.js')).toBe('./utils')
+  })
+})
+
+describe('manifestNameOf: the top-level name, without parsing the rest', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'manifest-name-'))
+  const write = (text: string) => {
+    const file = path.join(dir, `${Math.random().toString(36).slice(2)}.json`)
+    fs.writeFileSync(file, text)
+    return file
+  }
+  it.each([
+    ['name first', '{"name":"date-fns","version":"4.1.0"}', 'date-fns'],
+    ['a nested name before the top-level one', '{"author":{"name":"someone"},"name":"real"}', 'real'],
+    [
+      'a name inside an array of objects first',
+      '{"contributors":[{"name":"a"}],\n  "name" : "@scope/pkg"}',
+      '@scope/pkg',
+    ],
+    ['an escaped quote in a string before it', '{"description":"say \\"name\\": x","name":"pkg"}', 'pkg'],
+    ['a BOM', '\ufeff{"name":"bom"}', 'bom'],
+    ['a name that is not a string', '{"name":1}', undefined],
+    ['no name', '{"version":"1.0.0"}', undefined],
+    ['an empty name', '{"name":""}', undefined],
+    ['broken JSON', '{"name', undefined],
+  ])('%s', (_, text, name) => {
+    const file = write(text)
+    expect(manifestNameOf(file)).toBe(name)
+    // Where it answers, the full parse agrees.
+    if (name !== undefined) expect((JSON.parse(text.replace(/^\ufeff/, '')) as { name: string }).name).toBe(name)
+  })
+  it('a missing file', () => {
+    expect(manifestNameOf(path.join(dir, 'missing.json'))).toBeUndefined()
   })
 })

@@ -53,7 +53,9 @@ export class IdentityResolver {
   identify(id: string): ModuleIdentity | null {
     let identity = this.#identities.get(id)
     if (identity === undefined) {
-      identity = this.#compute(id, true)
+      // Located already, in a folder that is no link: the same identity, no second computation.
+      const located = this.#fileLinks ? undefined : this.#locations.get(id)
+      identity = located && this.#realpathOf(located.file) === located.file ? located : this.#compute(id, true)
       this.#identities.set(id, identity)
     }
     return identity
@@ -161,7 +163,11 @@ export class IdentityResolver {
         installKey: key,
       }
     }
-    const subpath = toPosix(path.relative(pkg.dir, realpath))
+    const subpath = toPosix(
+      realpath.startsWith(pkg.dir) && realpath[pkg.dir.length] === path.sep
+        ? realpath.slice(pkg.dir.length + 1)
+        : path.relative(pkg.dir, realpath),
+    )
     const exportSubpath = this.#exportSubpathOf(pkg, subpath)
     const moduleKey = exportSubpath === undefined ? subpath : exportSubpath
     return {

@@ -94,12 +94,17 @@ export function installedNameOf(dir: string): string | undefined {
 export function installFolderOf(file: string): string | undefined {
   const at = Math.max(file.lastIndexOf('/node_modules/'), file.lastIndexOf('\\node_modules\\'))
   if (at === -1) return undefined
+  const separator = file[at] as string
   const start = at + '/node_modules/'.length
-  const parts = file.slice(start).split(/[\\/]/)
-  const length = parts[0]?.startsWith('@') ? 2 : 1
-  const name = parts.slice(0, length)
-  if (name.length < length || name.some((part) => part === '') || (name[0] as string).startsWith('.')) return undefined
-  return file.slice(0, start) + name.join(file[at] as string)
+  // Read on every id of a build that declares a package: index work, no arrays.
+  const first = file.indexOf(separator, start)
+  const firstEnd = first === -1 ? file.length : first
+  if (firstEnd === start || file[start] === '.') return undefined
+  if (file[start] !== '@') return file.slice(0, firstEnd)
+  if (first === -1) return undefined
+  const second = file.indexOf(separator, first + 1)
+  const secondEnd = second === -1 ? file.length : second
+  return secondEnd === first + 1 ? undefined : file.slice(0, secondEnd)
 }
 
 /** The part of a path that says it lies in an install of `folder`: `/node_modules/<folder>/`. */

@@ -157,7 +157,8 @@ export function promotedEntryMap(
     )
   }
   if (alreadyStable.length > 0) {
-    const list = alreadyStable.map((p) => `${p.module} in ${p.fileName} (${p.holder})`).join(', ')
+    const shown = alreadyStable.slice(0, 5).map((p) => `${p.module} in ${p.fileName} (${p.holder})`)
+    const list = `${shown.join(', ')}${alreadyStable.length > 5 ? ` and ${alreadyStable.length - 5} more (the report lists them)` : ''}`
     said.push(
       `${countOf(alreadyStable.length, 'singleton')} already in a file with a stable name, left where the bundler put ${alreadyStable.length === 1 ? 'it' : 'them'} (safe across rebuilds): ${list}.`,
     )
@@ -177,7 +178,8 @@ export function promoteLeftHashed(
   placements: readonly { module: string; fileName: string; pattern: string }[],
   host: string,
 ): string {
-  const list = placements.map((p) => `${p.module} in ${p.fileName} (an entry named by "${p.pattern}")`).join(', ')
+  const shown = placements.slice(0, 5).map((p) => `${p.module} in ${p.fileName} (an entry named by "${p.pattern}")`)
+  const list = `${shown.join(', ')}${placements.length > 5 ? ` and ${placements.length - 5} more` : ''}`
   const count = countOf(placements.length, 'singleton')
   return `${CODES.SINGLETON_PROMOTE_INCOMPLETE}: ${count} stay${placements.length === 1 ? 's' : ''} in a file whose name has a hash under ${host}: ${list}. Promote does not move a module out of the chunk the bundler gave it: moving it can change the order in which the program evaluates its modules. A rebuild under a running process can load a second copy; give the entries a naming without [hash] (entryFileNames) to keep it in one file across rebuilds.`
 }

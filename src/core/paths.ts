@@ -71,6 +71,15 @@ export function displayPath(id: string, root: string): string {
   if (isVirtualId(id)) return id.replace(/\0/g, '\\0')
   const { file, query } = splitQuery(id)
   if (!path.isAbsolute(file)) return id
+  // The usual id: a normalised path below root, printed for every module of a report.
+  if (
+    file.startsWith(root) &&
+    file[root.length] === path.sep &&
+    !file.includes(`${path.sep}.${path.sep}`) &&
+    !file.includes(`${path.sep}..${path.sep}`)
+  ) {
+    return toPosix(file.slice(root.length + 1)) + query
+  }
   let relative = toPosix(path.relative(root, file))
   // A root reached through a symlink: real-path ids are shown relative to its real path.
   if (relative.startsWith('../')) {

@@ -141,12 +141,7 @@ export class DetectCheck {
     const infos = new Map(records.map((record) => [record.info.key, record.info]))
     const units = this.#units(placements, () => true)
     if (units.size > 0) await this.#loadClassifier()
-    return this.#judge(
-      units,
-      infos,
-      undefined,
-      () => [],
-    ).filter((finding) => finding.outputCount > 1)
+    return this.#judge(units, infos, undefined, () => []).filter((finding) => finding.outputCount > 1)
   }
 
   async #loadClassifier(): Promise<void> {

@@ -36,8 +36,9 @@ export function singletonPlacements(request: PlacementRequest): SingletonPlaceme
     // Read once, and only for the chunks that hold a singleton: rolldown converts it on every read.
     const modules = item.modules
     const rendered = item.moduleIds.filter((id) => (modules[id]?.renderedLength ?? 0) > 0)
+    const renderedSet = new Set(rendered)
     for (const id of held) {
-      if (!rendered.includes(id)) continue
+      if (!renderedSet.has(id)) continue
       const module = display(id)
       const promotedName = item.isEntry ? undefined : request.nameOfChunk(item)
       if (promotedName !== undefined && promotedName === singletonNames.get(id)) {

@@ -17,6 +17,8 @@ interface RuntimeGuardContext {
   resolver: IdentityResolver
   /** Ids the build-time marker hook saw declared (it reads the source before other plugins). */
   markedIds?: ReadonlySet<string>
+  /** The check's own (cached) answer to "is this id declared?", where the guard runs beside it. */
+  declarationsOf?: (id: string) => readonly unknown[]
 }
 
 /**
@@ -56,6 +58,7 @@ export function runtimeGuardPlugins(
     guarded.size > 0 && chunk.moduleIds.some((id) => guarded.has(id)) ? registryInstaller() : ''
 
   const declared = (id: string): boolean => {
+    if (context.declarationsOf) return context.declarationsOf(id).length > 0
     const location = resolver.locate(id)
     if (location && matcher.match(location).length > 0) return true
     const identity = resolver.identify(id)

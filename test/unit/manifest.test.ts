@@ -2,7 +2,14 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { exportTargets, indexExports, installedNameOf, manifestNameOf, readManifest } from '../../src/core/manifest.ts'
+import {
+  exportTargets,
+  indexExports,
+  installedNameOf,
+  installFolderOf,
+  manifestNameOf,
+  readManifest,
+} from '../../src/core/manifest.ts'
 import { writeFixture } from '../helpers/fixture.ts'
 
 describe('readManifest', () => {
@@ -110,5 +117,22 @@ describe('manifestNameOf: the top-level name, without parsing the rest', () => {
   })
   it('a missing file', () => {
     expect(manifestNameOf(path.join(dir, 'missing.json'))).toBeUndefined()
+  })
+})
+
+describe('installFolderOf', () => {
+  it.each([
+    ['/p/node_modules/rxjs/dist/esm/index.js', '/p/node_modules/rxjs'],
+    ['/p/node_modules/@scope/pkg/lib/a.js', '/p/node_modules/@scope/pkg'],
+    ['/p/node_modules/a/node_modules/b/x.js', '/p/node_modules/a/node_modules/b'],
+    ['/p/node_modules/rxjs', '/p/node_modules/rxjs'],
+    ['/p/node_modules/@scope/pkg', '/p/node_modules/@scope/pkg'],
+    ['/p/node_modules/.pnpm/x@1/node_modules', undefined],
+    ['/p/node_modules/.pnpm/x@1/node_modules/x/i.js', '/p/node_modules/.pnpm/x@1/node_modules/x'],
+    ['/p/node_modules/@scope', undefined],
+    ['/p/node_modules/@scope/', undefined],
+    ['/p/src/a.js', undefined],
+  ])('%s -> %s', (file, folder) => {
+    expect(installFolderOf(file)).toBe(folder)
   })
 })

@@ -106,6 +106,11 @@ function buildPromoter(settings: PromoterSettings, host: PromotionHost): Plugin 
       if (host.oneFilePerModuleOrNone) return null
       return withPromotedChunks(output, () => plan)
     },
+    closeBundle() {
+      // rolldown keeps each build's plugin objects: this one lets go of what its build planned.
+      plan = new PromotionPlan()
+      entries = userEntries(undefined, settings.root)
+    },
     generateBundle(outputOptions, bundle) {
       if (plan.clash !== undefined) this.error(new UserError(CODES.SINGLETON_PROMOTE_CLASH, plan.clash))
       // One file per module, or one file in all: promote set no names here, so it claims none.

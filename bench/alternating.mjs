@@ -64,6 +64,9 @@ const VARIANTS = {
   check: () => [guard({ singletons: corpus.singletons })],
   promote: () => [guard({ singletons: corpus.singletons, promote: true })],
   all: () => [guard({ singletons: corpus.singletons, promote: true, report: true, runtimeGuard: 'warn' })],
+  // dedupe's cost, with the declared package (every bare import of rxjs reaches its hook) and without one.
+  'check + dedupe': () => [guard({ singletons: corpus.singletons, dedupe: true })],
+  'dedupe, none declared': () => [guard({ dedupe: true })],
 }
 
 async function buildOnce(plugins) {

@@ -18,6 +18,16 @@ export const examples = [
     shows: ['SINGLETON_DUPLICATED: the package shared-state is evaluated 2 times', 'cause: same package, two installs'],
   },
   {
+    name: 'deduped-package',
+    story: 'the same two installs, repaired: dedupe serves the nested install from the root one its range accepts',
+    exitCode: 0,
+    shows: [
+      'SINGLETON_DEDUPED: shared-state: imports of node_modules/report-tool/node_modules/shared-state (2.0.3) are served by node_modules/shared-state (2.1.0)',
+    ],
+    absent: ['SINGLETON_DUPLICATED'],
+    run: { file: 'run.mjs', prints: 'report-tool sees the app write: one registry' },
+  },
+  {
     name: 'array-config',
     story: 'a tsdown array config whose two builds each bundle the session registry',
     exitCode: 1,

@@ -2,6 +2,8 @@ import { IdentityResolver } from './core/identity.ts'
 import { SingletonIndex } from './core/singleton-index.ts'
 import { resolveOptions, type Options } from './options.ts'
 import { checkPlugin } from './plugin/check.ts'
+import { dedupePlugins } from './plugin/dedupe.ts'
+import { DedupeLog } from './plugin/dedupe-log.ts'
 import { hostCountPlugin } from './plugin/host-count.ts'
 import { devServerPlugins } from './plugin/hosts/dev-server.ts'
 import type { SingletonGuardPlugin } from './plugin/hosts/public-plugin.ts'
@@ -18,11 +20,19 @@ export type {
   DuplicateMode,
   CrossMode,
   DetectMode,
+  DedupeOptions,
   RuntimeGuardMode,
 } from './options.ts'
 export type { RuntimeGuardEvent, RuntimeEvaluation, Registry, RegistryListing } from './runtime/registry.ts'
 export type { Cause, ChainStep, Finding, FindingCopy, Promotion, PromotionReason, StateEvidence } from './core/types.ts'
-export type { SingletonReport, ReportOutput, ReportChunk, ReportSingleton, ReportDetected } from './core/report.ts'
+export type {
+  SingletonReport,
+  ReportOutput,
+  ReportChunk,
+  ReportSingleton,
+  ReportDetected,
+  ReportDedupe,
+} from './core/report.ts'
 export type { SingletonGuardPlugin } from './plugin/hosts/public-plugin.ts'
 export type { MigrationView } from './core/migration.ts'
 export { REPORT_VERSION } from './core/report.ts'
@@ -40,10 +50,19 @@ export function singletonGuard(options: Options = {}): SingletonGuardPlugin[] {
   const index = new SingletonIndex(resolved.matcher, new IdentityResolver(), markedIds, resolved.root)
   const ledger = new Ledger()
   const environments = new EnvironmentProgress()
+  const dedupeLog = resolved.dedupe ? new DedupeLog() : undefined
   const plugins: SingletonGuardPlugin[] = [
+    ...(resolved.dedupe && dedupeLog
+      ? dedupePlugins({ dedupe: resolved.dedupe, root: resolved.root, index, log: dedupeLog })
+      : []),
     hostCountPlugin(ledger),
     markerPlugin(markedIds, index),
-    checkPlugin({ ...resolved, report: resolved.report }, index, ledger, environments),
+    checkPlugin(
+      { ...resolved, report: resolved.report, ...(dedupeLog ? { dedupeLog } : {}) },
+      index,
+      ledger,
+      environments,
+    ),
     viteHostPlugin(environments),
     ...devServerPlugins(resolved.singletons, resolved.root, index),
   ]

@@ -4,6 +4,7 @@ import { UserError } from './core/errors.ts'
 import { CODES, describeValue, optionError, PREFIX, unknownOptionError } from './core/messages.ts'
 import { PatternError, SingletonMatcher } from './core/patterns.ts'
 import type { CrossMode, DetectMode, DuplicateMode, Pattern } from './core/types.ts'
+import type { DedupeResolved } from './plugin/dedupe.ts'
 import type { PromoteResolved } from './plugin/promote.ts'
 import { handlerSource } from './runtime/handler-source.ts'
 import type { RuntimeGuardHandler } from './runtime/registry.ts'
@@ -44,6 +45,19 @@ export interface PromoteOptions {
   base?: string
 }
 
+export interface DedupeOptions {
+  /**
+   * Which installs of a package holding a declared singleton are merged into the canonical one.
+   * @default 'same-version'
+   */
+  packages?: 'same-version' | 'compatible' | false
+  /**
+   * The ids of one real file (a symlinked path kept as an id) resolve to one id.
+   * @default true
+   */
+  files?: boolean
+}
+
 export interface Options {
   /**
    * Modules that must be evaluated once per process: globs relative to `root`, absolute paths,
@@ -81,6 +95,17 @@ export interface Options {
    */
   detect?: DetectMode
   /**
+   * Repair what can be proven safe at resolve time, for declared singletons only: every import
+   * that resolves into another install of a package holding one is served by the canonical
+   * install (nearest the root), when the two are the same version with identical files
+   * (`'same-version'`) or, with `'compatible'`, when the canonical version satisfies the
+   * importer's declared range (never across a major; 0.x: a minor); `files`: the ids of one real
+   * file (symlinked paths kept as ids) become one. Every merge is reported, every refusal says why.
+   * `true` is `{ packages: 'same-version', files: true }`.
+   * @default false
+   */
+  dedupe?: boolean | DedupeOptions
+  /**
    * Turn lazy runtime boundaries that reach a singleton, and the singletons themselves,
    * into entries with stable file names.
    * @default false
@@ -111,6 +136,7 @@ interface OptionsResolved {
   formats: CrossMode
   builds: CrossMode
   detect: DetectMode
+  dedupe: DedupeResolved | false
   promote: PromoteResolved | false
   report: string | false
   runtimeGuard: RuntimeGuardMode
@@ -125,6 +151,7 @@ const KNOWN_OPTIONS = [
   'formats',
   'builds',
   'detect',
+  'dedupe',
   'promote',
   'report',
   'runtimeGuard',
@@ -155,6 +182,7 @@ export function resolveOptions(options: unknown = {}): OptionsResolved {
     formats: oneOf(input.formats, 'formats', ['error', 'warn', 'ignore'], 'warn'),
     builds: oneOf(input.builds, 'builds', ['error', 'warn', 'ignore'], 'error'),
     detect: resolveDetect(input.detect),
+    dedupe: resolveDedupe(input.dedupe),
     promote: resolvePromote(input.promote, root),
     report: resolveReport(input.report),
     runtimeGuard: resolveRuntimeGuard(input.runtimeGuard),
@@ -274,6 +302,27 @@ function resolveDetect(value: unknown): DetectMode {
   if (value === undefined) return 'warn'
   if (value === false || value === 'warn' || value === 'error' || value === 'info') return value
   throw new OptionsError(optionError('detect', "'warn' or 'error' or 'info' or false", value))
+}
+
+const DEDUPE_SHAPES = "true, false, or { packages: 'same-version' | 'compatible' | false, files: boolean }"
+
+function resolveDedupe(value: unknown): DedupeResolved | false {
+  if (value === undefined || value === false) return false
+  if (value === true) return { packages: 'same-version', files: true }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new OptionsError(optionError('dedupe', DEDUPE_SHAPES, value))
+  }
+  const input = readFields(value, 'dedupe.')
+  rejectUnknownKeys(input, ['packages', 'files'], 'dedupe.')
+  if (input.files !== undefined && typeof input.files !== 'boolean') {
+    throw new OptionsError(optionError('dedupe.files', 'true or false', input.files))
+  }
+  const packages =
+    input.packages === false
+      ? false
+      : oneOf(input.packages, 'dedupe.packages', ['same-version', 'compatible'], 'same-version')
+  const files = (input.files as boolean | undefined) ?? true
+  return packages === false && !files ? false : { packages, files }
 }
 
 function resolvePromote(value: unknown, root: string): PromoteResolved | false {

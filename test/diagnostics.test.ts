@@ -200,6 +200,17 @@ export const status = () => import('./status.runtime.js')
           ],
         }),
     )
+    await add('dedupe: another major version is not merged, and the finding says why', installs(nested), (dir) =>
+      build(dir, {
+        input: { main: 'src/main.js' },
+        guard: { singletons: 'shared-state', dedupe: { packages: 'compatible' } },
+      }),
+    )
+    await add(
+      'dedupe: a nested install of the same version is merged',
+      installs(JSON.stringify({ name: 'shared-state', version: '2.0.0', type: 'module', exports: './index.js' })),
+      (dir) => build(dir, { input: { main: 'src/main.js' }, guard: { singletons: 'shared-state', dedupe: true } }),
+    )
     await add('a report name that is a file of the output', consumers, (dir) =>
       build(dir, { input: { a: 'src/a.js' }, guard: { singletons: 'src/state.js', report: 'a.js' } }),
     )
@@ -214,6 +225,8 @@ export const status = () => import('./status.runtime.js')
       { promote: { base: '/abs/src' } },
       { builds: 10n },
       { detect: true },
+      { dedupe: 'yes' },
+      { dedupe: { packages: 'newest' } },
     ].map((options) => {
       try {
         resolveOptions(options)

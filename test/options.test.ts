@@ -15,6 +15,7 @@ describe('resolveOptions', () => {
       formats: 'warn',
       builds: 'error',
       detect: 'warn',
+      dedupe: false,
       promote: false,
       report: false,
       runtimeGuard: false,
@@ -22,6 +23,13 @@ describe('resolveOptions', () => {
     expect(resolveOptions({ report: true, promote: true }).report).toBe('singleton-report.json')
     for (const detect of ['warn', 'error', 'info', false] as const)
       expect(resolveOptions({ detect }).detect).toBe(detect)
+    expect(resolveOptions({ dedupe: true }).dedupe).toEqual({ packages: 'same-version', files: true })
+    expect(resolveOptions({ dedupe: { packages: 'compatible' } }).dedupe).toEqual({
+      packages: 'compatible',
+      files: true,
+    })
+    expect(resolveOptions({ dedupe: { packages: false } }).dedupe).toEqual({ packages: false, files: true })
+    expect(resolveOptions({ dedupe: { packages: false, files: false } }).dedupe).toBe(false)
     expect(resolveOptions({ promote: true }).promote).toEqual({
       include: [],
       exclude: [],
@@ -37,6 +45,15 @@ describe('resolveOptions', () => {
     [{ builds: 'off' }, "option `builds` accepts 'error' or 'warn' or 'ignore'; got \"off\"."],
     [{ detect: 'on' }, "option `detect` accepts 'warn' or 'error' or 'info' or false; got \"on\"."],
     [{ detect: true }, "option `detect` accepts 'warn' or 'error' or 'info' or false; got boolean true."],
+    [
+      { dedupe: 'yes' },
+      "option `dedupe` accepts true, false, or { packages: 'same-version' | 'compatible' | false, files: boolean }; got \"yes\".",
+    ],
+    [{ dedupe: { files: 'yes' } }, 'option `dedupe.files` accepts true or false; got "yes".'],
+    [
+      { dedupe: { package: 'compatible' } },
+      'unknown option `dedupe.package`. Known options: `dedupe.packages`, `dedupe.files`.',
+    ],
     [
       { singletons: 42 },
       'option `singletons` accepts a non-empty string, a RegExp, or an array of them; got number 42.',
@@ -61,7 +78,7 @@ describe('resolveOptions', () => {
     ],
     [
       { singleton: 'src/a.ts' },
-      'unknown option `singleton`. Known options: `singletons`, `root`, `onDuplicate`, `formats`, `builds`, `detect`, `promote`, `report`, `runtimeGuard`.',
+      'unknown option `singleton`. Known options: `singletons`, `root`, `onDuplicate`, `formats`, `builds`, `detect`, `dedupe`, `promote`, `report`, `runtimeGuard`.',
     ],
   ])('rejects %j with a message naming the option and what it accepts', (options, message) => {
     expect(() => resolveOptions(options)).toThrowError(`[singleton-guard] ${message}`)

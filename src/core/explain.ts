@@ -62,6 +62,7 @@ export function explainFinding(finding: Finding, limits: ExplainLimits = {}): st
   if (facades.length < finding.facades.length) {
     lines.push(`  and ${finding.facades.length - facades.length} more re-export facades (not copies)`)
   }
+  for (const refusal of finding.dedupe ?? []) lines.push(`  dedupe: ${refusal}`)
   finding.fixes.forEach((fix, index) => {
     const cause = finding.causes[index]
     if (limits.fixesShown?.has(fix) && cause) lines.push(`  fix: as above (${CAUSE_TITLES[cause]})`)

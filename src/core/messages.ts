@@ -4,7 +4,7 @@
  * (`[plugin singleton-guard:check]`), and one prefix per message is enough. Texts printed outside
  * a host (option errors, the CLI) start with PREFIX.
  */
-import type { Cause, MetadataProblem } from './types.ts'
+import type { Cause, DedupeMerge, MetadataProblem } from './types.ts'
 
 export const PLUGIN_NAME: string = 'singleton-guard'
 export const PREFIX: string = `[${PLUGIN_NAME}]`
@@ -27,6 +27,7 @@ export const CODES = {
   SINGLETON_COPIES_SHARE_STATE: 'SINGLETON_COPIES_SHARE_STATE',
   SINGLETON_STATEFUL_DUPLICATED: 'SINGLETON_STATEFUL_DUPLICATED',
   SINGLETON_STATE_UNKNOWN: 'SINGLETON_STATE_UNKNOWN',
+  SINGLETON_DEDUPED: 'SINGLETON_DEDUPED',
   /** Printed or thrown by the built program itself (`runtimeGuard`); its text lives in runtime/registry.ts. */
   SINGLETON_DUPLICATED_AT_RUNTIME: 'SINGLETON_DUPLICATED_AT_RUNTIME',
 } as const
@@ -255,4 +256,12 @@ export function promoteMigrationSummary(parts: {
   if (counts.length > 0) said.push(counts.join(', '))
   if (said.length === 0) said.push('the list and promote agree')
   return `${CODES.SINGLETON_PROMOTE_MIGRATION}: ${said.join('; ')}. Every name: the report's "migration" field (option report: true).`
+}
+
+/** One merge `dedupe` made: which install now serves which, and why that was safe. */
+export function dedupedMessage(merge: Omit<DedupeMerge, 'imports'>): string {
+  if (merge.package === '(files)') {
+    return `${CODES.SINGLETON_DEDUPED}: ${merge.from} is served as ${merge.to}: ${merge.why}, now one module.`
+  }
+  return `${CODES.SINGLETON_DEDUPED}: ${merge.package}: imports of ${merge.from} (${merge.fromVersion}) are served by ${merge.to} (${merge.toVersion}), the install nearest the root: ${merge.why}. No file of ${merge.from} is bundled.`
 }

@@ -1,6 +1,15 @@
 import type { MigrationView } from './migration.ts'
 import { displayPath } from './paths.ts'
-import type { ChunkRecord, Finding, FindingCode, OutputMap, Promotion, StateEvidence } from './types.ts'
+import type {
+  ChunkRecord,
+  DedupeMerge,
+  DedupeRefusal,
+  Finding,
+  FindingCode,
+  OutputMap,
+  Promotion,
+  StateEvidence,
+} from './types.ts'
 
 /** Bumped on any change a reader of the report must know about. */
 export const REPORT_VERSION = 2
@@ -20,6 +29,13 @@ export interface SingletonReport {
   migration: MigrationView | null
   /** Modules nobody declared that have copies here and hold state, or may (`detect`): added within version 2. */
   detected: ReportDetected[]
+  /** With `dedupe`: the installs merged into the canonical one, and the ones refused with why (added within version 2). */
+  dedupe?: ReportDedupe
+}
+
+export interface ReportDedupe {
+  merged: DedupeMerge[]
+  refused: DedupeRefusal[]
 }
 
 export interface ReportOutput {
@@ -67,11 +83,20 @@ interface ReportInput {
   findings: readonly Finding[]
   promotions: readonly Promotion[]
   migration?: MigrationView | null
+  dedupe?: ReportDedupe
   root: string
 }
 
-export function buildReport({ output, chunks, findings, promotions, migration, root }: ReportInput): SingletonReport {
-  return {
+export function buildReport({
+  output,
+  chunks,
+  findings,
+  promotions,
+  migration,
+  dedupe,
+  root,
+}: ReportInput): SingletonReport {
+  const report: SingletonReport = {
     version: REPORT_VERSION,
     generator: 'rolldown-plugin-singleton-guard',
     output: {
@@ -109,6 +134,8 @@ export function buildReport({ output, chunks, findings, promotions, migration, r
     migration: migration ?? null,
     detected: detectedIn(findings),
   }
+  if (dedupe) report.dedupe = dedupe
+  return report
 }
 
 function detectedIn(findings: readonly Finding[]): ReportDetected[] {

@@ -187,6 +187,8 @@ export interface Finding {
   fixes: string[]
   /** Why the copies share one state, when they do (`SINGLETON_COPIES_SHARE_STATE`). */
   sharedState?: string
+  /** With `dedupe`: why the installs that remain were not merged, and which option would merge them. */
+  dedupe?: string[]
   /** Found by `detect`: the module is not declared a singleton; its source says it holds state. */
   detected?: boolean
   /** What makes a detected module's top level stateful (or may, for `SINGLETON_STATE_UNKNOWN`). */
@@ -224,4 +226,30 @@ export interface StateEvidence {
 export interface MetadataProblem {
   file: string
   reason: string
+}
+
+/** An install `dedupe` served by the canonical one: install folders as printed. */
+export interface DedupeMerge {
+  package: string
+  from: string
+  to: string
+  fromVersion: string
+  toVersion: string
+  why: string
+  /** Imports served by the canonical install instead. */
+  imports: number
+}
+
+/** An import `dedupe` left in the install it resolved to, and why. */
+export interface DedupeRefusal {
+  package: string
+  install: string
+  version: string
+  canonical: string
+  canonicalVersion: string
+  /** The module whose import was left where it resolved. */
+  importer: string
+  why: string
+  /** The option that would merge it, when one would. */
+  option: string | undefined
 }

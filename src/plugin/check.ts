@@ -21,6 +21,7 @@ import { evaluatesFile } from './hosts/loader-queries.ts'
 import { reportNameIn } from './hosts/vite-environment.ts'
 import type { EnvironmentProgress } from './hosts/vite-host.ts'
 import { DetectCheck, trackedIdsOf } from './detect-check.ts'
+import type { DedupeLog } from './dedupe-log.ts'
 import type { Ledger } from './ledger.ts'
 import { chunksOf, entryIdsOf, outputInfoOf, realmOf, reportNameOfFormat } from './output-info.ts'
 import { sharedStateOfCopies } from './shared-state-check.ts'
@@ -28,6 +29,8 @@ import { sharedStateOfCopies } from './shared-state-check.ts'
 interface CheckSettings extends Modes {
   report: string | false
   detect: DetectMode
+  /** What `dedupe` merged and refused, when it is on: refusals go into the findings they leave. */
+  dedupeLog?: DedupeLog
 }
 
 /** Maps each output to the chunks that hold every singleton, judges it, and reports. */
@@ -103,7 +106,9 @@ export function checkPlugin(
             evaluates,
             keepRecord: ledger.expectedOutputs !== 1,
           })) ?? []
-        const findings = [...declared, ...detected].sort(compareFindings)
+        const findings = [...declared, ...detected]
+          .map((finding) => withRefusals(finding, settings.dedupeLog))
+          .sort(compareFindings)
 
         if (settings.report !== false) {
           const reportName = reportNameOfFormat(reportNameIn(this, settings.report, entryIds), outputOptions.format)
@@ -115,6 +120,14 @@ export function checkPlugin(
             findings: findings.filter((finding) => finding.outputKeys.includes(output.key)),
             promotions: ledger.promotionsOf(output.key),
             migration: ledger.migrationOf(output.key),
+            ...(settings.dedupeLog
+              ? {
+                  dedupe: {
+                    merged: [...settings.dedupeLog.merges.values()],
+                    refused: [...settings.dedupeLog.refusals.values()],
+                  },
+                }
+              : {}),
             root,
           })
           this.emitFile({ type: 'asset', fileName: reportName, source: `${JSON.stringify(report, null, 2)}\n` })
@@ -173,4 +186,14 @@ function reportFindings(context: PluginContext, findings: readonly Finding[]): v
   }
   const firstError = findings.find((finding) => finding.severity === 'error')
   if (firstError) context.error(new UserError(firstError.code, errors.join('\n\n')))
+}
+
+/** A copy of two installs that `dedupe` left: why it did not merge them, said in the finding itself. */
+function withRefusals(finding: Finding, log: DedupeLog | undefined): Finding {
+  if (!log || !finding.causes.includes('same-package-two-installs')) return finding
+  // Keys of package modules read `package:<name>` or `package:<name>/<subpath>`.
+  const parts = finding.key.startsWith('package:') ? finding.key.slice('package:'.length).split('/') : []
+  const name = parts.length > 0 ? parts.slice(0, parts[0]?.startsWith('@') ? 2 : 1).join('/') : undefined
+  const refusals = name === undefined ? [] : log.refusalsOf(name)
+  return refusals.length > 0 ? { ...finding, dedupe: refusals } : finding
 }

@@ -28,6 +28,11 @@ export function writeFixture(name: string, files: FixtureFiles): string {
   return dir
 }
 
+/** The same files, each under `prefix` (an install folder, a package). */
+export function under(prefix: string, files: FixtureFiles): FixtureFiles {
+  return Object.fromEntries(Object.entries(files).map(([file, content]) => [`${prefix}/${file}`, content]))
+}
+
 const execFileAsync = promisify(execFile)
 
 /**

@@ -43,7 +43,8 @@ function timed(plugins) {
         const start = performance.now()
         try {
           const result = await handler.apply(this, args)
-          if (hook === 'options' && result?.plugins) result.plugins = timed([result.plugins].flat(Infinity).filter(Boolean))
+          if (hook === 'options' && result?.plugins)
+            result.plugins = timed([result.plugins].flat(Infinity).filter(Boolean))
           return result
         } finally {
           hookTime.ms += performance.now() - start

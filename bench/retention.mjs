@@ -39,19 +39,22 @@ async function buildOnce(dir, plugin, outDir) {
  * same way): what rolldown itself retains for such a set of hooks, whatever they do.
  */
 function sameHooks(plugins) {
-  return [plugins].flat(Infinity).filter(Boolean).map((plugin) => {
-    const mirror = { name: `${plugin.name}-mirror` }
-    for (const [hook, value] of Object.entries(plugin)) {
-      if (hook === 'name' || (typeof value !== 'function' && typeof value?.handler !== 'function')) continue
-      if (hook === 'options') {
-        mirror.options = function (input) {
-          const result = (typeof value === 'function' ? value : value.handler).call(this, input)
-          return result?.plugins ? { ...input, plugins: [input.plugins, sameHooks(result.plugins)] } : null
-        }
-      } else mirror[hook] = () => null
-    }
-    return mirror
-  })
+  return [plugins]
+    .flat(Infinity)
+    .filter(Boolean)
+    .map((plugin) => {
+      const mirror = { name: `${plugin.name}-mirror` }
+      for (const [hook, value] of Object.entries(plugin)) {
+        if (hook === 'name' || (typeof value !== 'function' && typeof value?.handler !== 'function')) continue
+        if (hook === 'options') {
+          mirror.options = function (input) {
+            const result = (typeof value === 'function' ? value : value.handler).call(this, input)
+            return result?.plugins ? { ...input, plugins: [input.plugins, sameHooks(result.plugins)] } : null
+          }
+        } else mirror[hook] = () => null
+      }
+      return mirror
+    })
 }
 
 function heapMb() {

@@ -30,7 +30,7 @@ const floor = () => ({
   },
 })
 /**
- * Time inside the plugin's own hooks (its sub-plugins' too): steady where whole-build ratios carry
+ * Time inside the plugin's own hooks (its sub-plugins' too; waits on this.resolve left out): steady where whole-build ratios carry
  * the machine's noise; it leaves out rolldown's cost of calling them (the floor shows that).
  */
 const hookTime = { ms: 0 }
@@ -41,13 +41,34 @@ function timed(plugins) {
       if (hook === 'name' || typeof handler !== 'function' || handler.timed) continue
       const wrapped = async function (...args) {
         const start = performance.now()
+        // A resolveId hook that awaits this.resolve waits for the bundler's own resolution (and
+        // whatever else it is doing meanwhile): that wait is not the plugin's time.
+        let waited = 0
+        const context =
+          hook === 'resolveId'
+            ? new Proxy(this, {
+                get(target, key) {
+                  const value = Reflect.get(target, key, target)
+                  if (typeof value !== 'function') return value
+                  if (key !== 'resolve') return value.bind(target)
+                  return async (...resolveArgs) => {
+                    const waitStart = performance.now()
+                    try {
+                      return await value.apply(target, resolveArgs)
+                    } finally {
+                      waited += performance.now() - waitStart
+                    }
+                  }
+                },
+              })
+            : this
         try {
-          const result = await handler.apply(this, args)
+          const result = await handler.apply(context, args)
           if (hook === 'options' && result?.plugins)
             result.plugins = timed([result.plugins].flat(Infinity).filter(Boolean))
           return result
         } finally {
-          hookTime.ms += performance.now() - start
+          hookTime.ms += performance.now() - start - waited
         }
       }
       wrapped.timed = true

@@ -98,6 +98,53 @@ describe('dedupe: installs of a declared package merged at resolve time', () => 
     )
   })
 
+  it('a require and an import of one merged package each get the canonical file of their own condition', async () => {
+    // A dual package: `import` loads index.mjs, `require` loads index.cjs. The app imports it; the
+    // tool requires its own nested install of the same version.
+    const dual = (version: string): FixtureFiles => ({
+      'package.json': JSON.stringify({
+        name: 'shared-state',
+        version,
+        exports: { '.': { import: './index.mjs', require: './index.cjs' } },
+      }),
+      'index.mjs': statefulModule('esm'),
+      'index.cjs': `exports.store = new Map()\nglobalThis.__evaluations ??= {}\nglobalThis.__evaluations.cjs = (globalThis.__evaluations.cjs ?? 0) + 1\n`,
+    })
+    const dir = writeFixture('dedupe-conditions', {
+      'package.json': JSON.stringify({
+        name: 'app',
+        version: '1.0.0',
+        type: 'module',
+        dependencies: { 'shared-state': '1.2.0', tool: '1.0.0' },
+      }),
+      'src/main.js': `import { store } from 'shared-state'\nimport tool from 'tool'\nexport function run() {\n  store.set('request', 'pending')\n  return { esm: globalThis.__evaluations.esm, cjs: globalThis.__evaluations.cjs, toolStore: tool.store instanceof Map }\n}\n`,
+      ...under('node_modules/shared-state', dual('1.2.0')),
+      'node_modules/tool/package.json': JSON.stringify({
+        name: 'tool',
+        version: '1.0.0',
+        main: './index.cjs',
+        dependencies: { 'shared-state': '1.2.0' },
+      }),
+      'node_modules/tool/index.cjs': `exports.store = require('shared-state').store\n`,
+      ...under('node_modules/tool/node_modules/shared-state', dual('1.2.0')),
+    })
+    const { result, code } = await buildWith(dir, { dedupe: true })
+    // The installs are one now; what remains is the package's own dual hazard, which dedupe does
+    // not hide.
+    expect(result.errorCode).toBe('SINGLETON_DUPLICATED')
+    expect(result.error).toContain("cause: two of one package's files that load the same module")
+    expect(result.error).not.toContain(NESTED)
+    expect(code).not.toContain(NESTED)
+    // The tool's require now reaches the app's install, through its CommonJS file.
+    expect(code).toContain('node_modules/shared-state/index.cjs')
+    expect(code).toContain('node_modules/shared-state/index.mjs')
+    const ran = await execute<{ esm: number; cjs: number; toolStore: boolean }>(
+      dir,
+      `const main = await import('./dist/main.js')\nconsole.log(JSON.stringify(main.run()))\n`,
+    )
+    expect(ran).toEqual({ esm: 1, cjs: 1, toolStore: true })
+  })
+
   it("a compatible minor: refused by default with the reason and the option; merged under 'compatible'", async () => {
     const dir = writeFixture('dedupe-compatible', project({ version: '1.5.0' }, { version: '1.4.0' }, '^1.2.0'))
     const refused = await buildWith(dir, { dedupe: true })

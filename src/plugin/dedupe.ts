@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Plugin, PluginContext, ResolvedId } from 'rolldown'
+import type { PartialResolvedId, Plugin, PluginContext, ResolvedId } from 'rolldown'
 import {
   chooseCanonical,
   decideMerge,
@@ -62,6 +62,24 @@ function packagesPlugin(settings: DedupeSettings, mode: PackageMode, names: read
     return { dir, name, version }
   }
   const show = (dir: string) => displayPath(dir, root)
+  // The root's answer for a specifier, once per build (a watch rebuild may see a new install).
+  let fromRoot = new Map<string, Promise<string | undefined>>()
+  const resolvedFromRoot = (
+    context: PluginContext,
+    source: string,
+    options: Parameters<PluginContext['resolve']>[2],
+  ): Promise<string | undefined> => {
+    // `require` and `import` of one specifier may resolve to different files.
+    const key = `${options?.kind ?? ''}\0${source}`
+    let answer = fromRoot.get(key)
+    if (!answer) {
+      answer = context
+        .resolve(source, rootImporter, { ...options, skipSelf: true })
+        .then((found) => (found && !found.external ? splitQuery(found.id).file : undefined))
+      fromRoot.set(key, answer)
+    }
+    return answer
+  }
 
   const resolveId: Plugin['resolveId'] = {
     order: 'pre',
@@ -70,19 +88,20 @@ function packagesPlugin(settings: DedupeSettings, mode: PackageMode, names: read
       if (!importer) return null
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true })
       if (!resolved || resolved.external) return null
+      // Left where it resolved: hand back the resolution already made rather than have the
+      // bundler make it again.
+      const unchanged = withoutNulls(resolved)
       const { file, query } = splitQuery(resolved.id)
       const install = installFolderOf(file)
-      if (!install) return null
+      if (!install) return unchanged
       const name = index.resolver.installedPackageNameOf(file)
-      if (name === undefined || !names.includes(name)) return null
+      if (name === undefined || !names.includes(name)) return unchanged
       const seen = installsSeen.get(name) ?? new Set<string>()
       installsSeen.set(name, seen.add(install))
       // What the root itself resolves the same specifier to: the canonical install's file.
-      const fromRoot =
-        importer === rootImporter ? null : await this.resolve(source, rootImporter, { ...options, skipSelf: true })
-      const rootFile = fromRoot && !fromRoot.external ? splitQuery(fromRoot.id).file : undefined
+      const rootFile = importer === rootImporter ? file : await resolvedFromRoot(this, source, options)
       const canonical = (rootFile && installFolderOf(rootFile)) || chooseCanonical([...seen], root)
-      if (!canonical || canonical === install) return null
+      if (!canonical || canonical === install) return unchanged
       const importerPackage = index.resolver.packageOf(path.dirname(splitQuery(importer).file))
       const key = `${install}\0${canonical}\0${importerPackage?.dir ?? ''}`
       let decision = decisions.get(key)
@@ -116,13 +135,13 @@ function packagesPlugin(settings: DedupeSettings, mode: PackageMode, names: read
           },
           importerPackage?.dir ?? '',
         )
-        return null
+        return unchanged
       }
       const served =
         rootFile && rootFile.startsWith(canonical + path.sep)
           ? rootFile
           : path.join(canonical, path.relative(install, file))
-      if (!isFile(served)) return null
+      if (!isFile(served)) return unchanged
       log.merged({
         package: name,
         from: show(install),
@@ -143,6 +162,9 @@ function packagesPlugin(settings: DedupeSettings, mode: PackageMode, names: read
       return {
         optimizeDeps: { rolldownOptions: { plugins: [{ name: `${PLUGIN_NAME}:dedupe-optimized-deps`, resolveId }] } },
       }
+    },
+    buildStart() {
+      fromRoot = new Map()
     },
     buildEnd() {
       for (const merge of log.takeUnsaid()) this.info({ code: CODES.SINGLETON_DEDUPED, message: dedupedMessage(merge) })
@@ -167,7 +189,8 @@ function filesPlugin(settings: DedupeSettings): Plugin {
         if (!resolved || resolved.external) return null
         const { file, query } = splitQuery(resolved.id)
         const real = realpathOrNull(file)
-        if (real === null || real === file || index.declarationsOf(resolved.id).length === 0) return null
+        if (real === null || real === file || index.declarationsOf(resolved.id).length === 0)
+          return withoutNulls(resolved)
         log.merged({
           package: '(files)',
           from: displayPath(file, root),
@@ -251,8 +274,10 @@ function sameLoading(a: string, b: string): boolean {
 }
 
 /** rolldown's resolved ids carry nulls a resolveId result may not. */
-function withoutNulls(resolved: ResolvedId): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(resolved).filter(([, value]) => value !== null && value !== undefined))
+function withoutNulls(resolved: ResolvedId): PartialResolvedId {
+  return Object.fromEntries(
+    Object.entries(resolved).filter(([, value]) => value !== null && value !== undefined),
+  ) as unknown as PartialResolvedId
 }
 
 function escapeRegExp(text: string): string {

@@ -72,4 +72,36 @@ describe('hosts that keep symlinked paths as ids', () => {
     expect(result.logs.join('\n')).toContain('SINGLETON_DUPLICATED')
     expect(result.logs.join('\n')).toContain('a symlinked path to src/state.js')
   })
+
+  it("dedupe.files under Rollup's preserveSymlinks: one module, one realm", async () => {
+    const dir = writeFixture('rollup-preserve-symlinks-dedupe', project())
+    const { rollup } = await import('rollup')
+    const infos: string[] = []
+    const bundle = await rollup({
+      input: `${dir}/src/main.js`,
+      preserveSymlinks: true,
+      plugins: [singletonGuard({ root: dir, singletons: 'src/state.js', dedupe: { files: true } }) as never],
+      onLog(_level, log) {
+        infos.push(log.message)
+      },
+    })
+    await bundle.write({ dir: `${dir}/dist`, format: 'es' })
+    await bundle.close()
+    expect(await truthOf(dir)).toEqual({ realms: 1, seen: true })
+    expect(infos.join('\n')).toContain('src/alias/state.js is served as src/state.js')
+  })
+
+  it("dedupe.files under Vite's resolve.preserveSymlinks: one module, one realm", async () => {
+    const dir = writeFixture('vite-preserve-symlinks-dedupe', project())
+    const result = await viteBuild(dir, {
+      resolve: { preserveSymlinks: true },
+      plugins: [singletonGuard({ root: dir, singletons: 'src/state.js', dedupe: { files: true } })],
+      build: { ssr: 'src/main.js', outDir: 'dist', minify: false },
+      logLevel: 'info',
+    })
+    expect(result.error).toBeUndefined()
+    expect(await truthOf(dir)).toEqual({ realms: 1, seen: true })
+    expect(result.logs.join('\n')).not.toContain('SINGLETON_DUPLICATED')
+    expect(result.logs.join('\n')).toContain('src/alias/state.js is served as src/state.js')
+  })
 })

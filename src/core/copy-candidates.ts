@@ -28,16 +28,6 @@ export interface Placement {
 type RealPathOf = (id: string) => string | undefined
 
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`
-const SEP = path.sep === '/' ? '/' : '\\\\'
-/**
- * In ids joined by line breaks, each id's install folder: up to its last `node_modules/<name>/`
- * (`@scope/<name>/`); pnpm's `.pnpm` store folder is not an install.
- */
-const INSTALL_FOLDER = new RegExp(
-  `^.*${SEP}node_modules${SEP}(?:@[^${SEP}\\n]+${SEP})?[^.${SEP}\\n][^${SEP}\\n]*${SEP}`,
-  'gm',
-)
-
 /**
  * The key under which two ids may be one module, from the id alone: `<name>/<subpath>` for a
  * file of an installed package (after the last `node_modules/`, whatever the install folder),
@@ -58,24 +48,25 @@ export function copyKeyOf(id: string): string | undefined {
  */
 export function candidatesWithin(chunks: readonly ChunkIds[], realPathOf?: RealPathOf): Placement[][] {
   if (realPathOf) return groupsOf(chunks, (id) => copyKeyOf(realPathOf(id) ?? id))
-  // One string and one native match over it, rather than a JavaScript step per id: a graph
-  // with no copies costs next to nothing.
-  const joined = chunks.map((chunk) => chunk.ids.join('\n')).join('\n')
+  // A few native string searches per id and nothing allocated for ids of an install already seen
+  // (a chunk lists a package's files together): a graph with no copies costs next to nothing.
   const twiceInstalled = new Set<string>()
   const firstFolder = new Map<string, string>()
-  for (const folder of new Set(joined.match(INSTALL_FOLDER))) {
-    const name = folder.slice(folder.lastIndexOf(NODE_MODULES) + NODE_MODULES.length, -1)
-    const seen = firstFolder.get(name)
-    if (seen === undefined) firstFolder.set(name, folder)
-    else if (seen !== folder) twiceInstalled.add(name)
-  }
   const queryFiles = new Set<string>()
-  if (joined.includes('?')) {
-    for (const chunk of chunks) {
-      for (const id of chunk.ids) {
-        const query = id.indexOf('?')
-        if (query !== -1 && !isVirtualId(id)) queryFiles.add(id.slice(0, query))
-      }
+  let lastFolder = ''
+  for (const chunk of chunks) {
+    for (const id of chunk.ids) {
+      const query = id.indexOf('?')
+      const file = query === -1 ? id : id.slice(0, query)
+      if (query !== -1 && !isVirtualId(id)) queryFiles.add(file)
+      if (lastFolder !== '' && file.startsWith(lastFolder) && file.indexOf(NODE_MODULES, lastFolder.length - 1) === -1)
+        continue
+      const install = installOf(file)
+      if (install === undefined) continue
+      lastFolder = install.folder
+      const seen = firstFolder.get(install.name)
+      if (seen === undefined) firstFolder.set(install.name, install.folder)
+      else if (seen !== install.folder) twiceInstalled.add(install.name)
     }
   }
   if (twiceInstalled.size === 0 && queryFiles.size === 0) return []
@@ -89,6 +80,21 @@ export function candidatesWithin(chunks: readonly ChunkIds[], realPathOf?: RealP
     const name = subpath.startsWith('@') ? subpath.split(path.sep, 2).join(path.sep) : subpath.split(path.sep, 1)[0]
     return name !== undefined && twiceInstalled.has(name) ? key : undefined
   })
+}
+
+/**
+ * A file's install folder (up to its last `node_modules/<name>/`, `@scope/<name>/`) and the
+ * package name there; pnpm's `.pnpm` store folder is not an install.
+ */
+function installOf(id: string): { folder: string; name: string } | undefined {
+  const at = id.lastIndexOf(NODE_MODULES)
+  if (at === -1) return undefined
+  const nameStart = at + NODE_MODULES.length
+  if (id[nameStart] === '.') return undefined
+  let nameEnd = id.indexOf(path.sep, nameStart)
+  if (id[nameStart] === '@' && nameEnd !== -1) nameEnd = id.indexOf(path.sep, nameEnd + 1)
+  if (nameEnd === -1) return undefined
+  return { folder: id.slice(0, nameEnd + 1), name: id.slice(nameStart, nameEnd) }
 }
 
 /**

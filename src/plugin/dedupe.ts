@@ -173,9 +173,10 @@ function packagesPlugin(settings: DedupeSettings, mode: PackageMode, names: read
 }
 
 /**
- * Under preserved symlinks (`resolve.symlinks: false`, Rollup's `preserveSymlinks`), a declared
- * module reached through a link is given its real path, so one file is one module. The hook is
- * added from the `options` hook only to builds that keep symlinked paths: no other build calls it.
+ * Under preserved symlinks (`resolve.symlinks: false`, Rollup's `preserveSymlinks`, Vite's
+ * `resolve.preserveSymlinks`), a declared module reached through a link is given its real path, so
+ * one file is one module. The hook is added from the `options` hook only to builds that keep
+ * symlinked paths: no other build calls it.
  */
 function filesPlugin(settings: DedupeSettings): Plugin {
   const { index, log, root } = settings
@@ -203,17 +204,24 @@ function filesPlugin(settings: DedupeSettings): Plugin {
       },
     },
   }
+  // Vite resolves ids itself: its `resolve.preserveSymlinks` is not in the bundler's options.
+  let viteKeepsLinks = false
   return {
     name: `${PLUGIN_NAME}:dedupe-files-host`,
+    configResolved(config: { resolve?: { preserveSymlinks?: boolean } }) {
+      viteKeepsLinks = config.resolve?.preserveSymlinks === true
+    },
     options(input) {
       const keepsLinks =
-        input.resolve?.symlinks === false || (input as { preserveSymlinks?: unknown }).preserveSymlinks === true
+        viteKeepsLinks ||
+        input.resolve?.symlinks === false ||
+        (input as { preserveSymlinks?: unknown }).preserveSymlinks === true
       return keepsLinks ? { ...input, plugins: [realIds, input.plugins] } : null
     },
     buildEnd(this: PluginContext) {
       for (const merge of log.takeUnsaid()) this.info({ code: CODES.SINGLETON_DEDUPED, message: dedupedMessage(merge) })
     },
-  }
+  } as Plugin
 }
 
 /** The range the importer's package declares for `name`, or why it cannot be read. */

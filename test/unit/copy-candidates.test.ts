@@ -47,6 +47,26 @@ describe('copy candidates, from the ids alone', () => {
     ).toEqual([])
   })
 
+  it('sees a nested install right after its parent install, and pnpm variants of one scoped package', () => {
+    // Ids of one install come together; the one after them lies below that install's own folder.
+    const found = candidatesWithin([
+      chunk('main.js', [
+        '/app/node_modules/tool/index.js',
+        '/app/node_modules/tool/node_modules/shared/index.js',
+        '/app/node_modules/shared/index.js',
+        '/app/node_modules/.pnpm/@s+state@1.0.0/node_modules/@s/state/index.js',
+        '/app/node_modules/.pnpm/@s+state@1.0.0_peer@2/node_modules/@s/state/index.js',
+      ]),
+    ])
+    expect(ids(found).sort()).toEqual([
+      [
+        '/app/node_modules/.pnpm/@s+state@1.0.0/node_modules/@s/state/index.js',
+        '/app/node_modules/.pnpm/@s+state@1.0.0_peer@2/node_modules/@s/state/index.js',
+      ],
+      ['/app/node_modules/shared/index.js', '/app/node_modules/tool/node_modules/shared/index.js'],
+    ])
+  })
+
   it('does not take two subpaths of two installs for one module', () => {
     expect(
       candidatesWithin([

@@ -83,7 +83,9 @@ export function injectRegistration(
   const statement = registrationStatement(registration, options.installer)
   const inserted = point > 0 && code[point - 1] !== '\n' ? `\n${statement}` : statement
   if (native) {
-    // rolldown's own magic-string (`meta.magicString`): the same edit and map, made in Rust.
+    // rolldown's own magic-string (`meta.magicString`): the same edit and map, made in Rust. Handed
+    // back as `code` it would keep the map in Rust too, but rolldown 1.2.19 then maps at a lower
+    // resolution that moves columns (test/runtime-guard-sourcemap.test.ts fails): the map is made here.
     native.appendLeft(point, inserted)
     const { mappings } = native.generateMap({ hires: 'boundary', source: id })
     return { code: native.toString(), map: { version: 3, sources: [id], sourcesContent: [code], names: [], mappings } }

@@ -14,6 +14,8 @@ export interface Node {
 
 type SourceType = 'module' | 'commonjs' | 'script'
 
+let rawTransfer: boolean | undefined
+
 type Parsed = { ok: true; body: Node[]; sourceType: SourceType } | { ok: false; reason: string }
 
 /**
@@ -24,8 +26,13 @@ type Parsed = { ok: true; body: Node[]; sourceType: SourceType } | { ok: false; 
 export function parseModule(fileName: string, code: string, preserveParens = true): Parsed {
   const order: SourceType[] = /\.c[jt]s$/.test(fileName) ? ['commonjs', 'script'] : ['module', 'commonjs', 'script']
   let firstError: string | undefined
+  const parser = oxcParser()
+  // The AST handed over as a buffer, not as JSON to parse again, where the runtime allows it.
+  rawTransfer ??= parser.rawTransferSupported()
   for (const sourceType of order) {
-    const parsed = oxcParser().parseSync(fileName, code, { sourceType, preserveParens })
+    // An experimental option, not in the parser's types: passed as a variable.
+    const options = { sourceType, preserveParens, experimentalRawTransfer: rawTransfer }
+    const parsed = parser.parseSync(fileName, code, options)
     if (parsed.errors.length === 0) {
       return { ok: true, body: (parsed.program as unknown as { body: Node[] }).body, sourceType }
     }

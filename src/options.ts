@@ -7,10 +7,9 @@ import type { CrossMode, DetectMode, DuplicateMode, Pattern } from './core/types
 import type { DedupeResolved } from './plugin/dedupe.ts'
 import type { PromoteResolved } from './plugin/promote.ts'
 import { handlerSource } from './runtime/handler-source.ts'
-import type { RuntimeGuardHandler } from './runtime/registry.ts'
+import type { RuntimeGuardHandler, RuntimeGuardMode } from './runtime/registry.ts'
 
-export type { CrossMode, DetectMode, DuplicateMode, Pattern }
-export type RuntimeGuardMode = false | 'warn' | 'throw' | RuntimeGuardHandler
+export type { CrossMode, DetectMode, DuplicateMode, Pattern, RuntimeGuardMode }
 
 export interface PromoteOptions {
   /**

@@ -5,11 +5,11 @@ import { PLUGIN_NAME } from '../core/messages.ts'
 import { splitQuery } from '../core/paths.ts'
 import type { SingletonMatcher } from '../core/patterns.ts'
 import type { Pattern } from '../core/types.ts'
-import type { RuntimeGuardMode } from '../options.ts'
 import { handlerSource } from './handler-source.ts'
 import { singletonIdFilter } from './id-filter.ts'
 import { injectRegistration, isAlreadyGuarded, registryInstaller, type Injected, type Registration } from './inject.ts'
 import { moduleKey } from './module-key.ts'
+import type { RuntimeGuardMode } from './registry.ts'
 
 interface RuntimeGuardContext {
   root: string

@@ -36,6 +36,9 @@ export interface RuntimeGuardEvent {
 
 export type RuntimeGuardHandler = (event: RuntimeGuardEvent) => void
 
+/** The `runtimeGuard` option: off, warn, throw, or a handler of its own. */
+export type RuntimeGuardMode = false | 'warn' | 'throw' | RuntimeGuardHandler
+
 /** What a guarded module passes to `register` (format 1). */
 export interface RegistrationRecord {
   v: 1

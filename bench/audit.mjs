@@ -151,8 +151,12 @@ else {
   }
 }
 writeFileSync(join(workDir, 'audit-last.json'), `${JSON.stringify({ size, rounds, results, published }, null, 2)}\n`)
+// The target is stated on the generated graph at full size; on the small corpora of a quick run
+// (and on the real one, 10 chunks) both processes are mostly Node's start-up: said, not failed.
 const slower = results.filter((row) => row.auditOverBuildWall >= 1)
-if (slower.length > 0) {
-  console.log(`audit slower than the build on: ${slower.map((row) => row.corpus).join(', ')}`)
+if (slower.length > 0) console.log(`audit slower than the build on: ${slower.map((row) => row.corpus).join(', ')}`)
+const targetRow = results.find((row) => row.corpus === `generated-${size}`)
+if (!quick && targetRow && targetRow.auditOverBuildWall >= 1) {
+  console.log(`target missed: the audit of the generated graph is not faster than its build`)
   process.exitCode = 1
 }

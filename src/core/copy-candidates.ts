@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { installFolderOf } from './manifest.ts'
 import { isVirtualId } from './paths.ts'
 
 /**
@@ -61,12 +62,14 @@ export function candidatesWithin(chunks: readonly ChunkIds[], realPathOf?: RealP
       if (query !== -1 && !isVirtualId(id)) queryFiles.add(file)
       if (lastFolder !== '' && file.startsWith(lastFolder) && file.indexOf(NODE_MODULES, lastFolder.length - 1) === -1)
         continue
-      const install = installOf(file)
-      if (install === undefined) continue
-      lastFolder = install.folder
-      const seen = firstFolder.get(install.name)
-      if (seen === undefined) firstFolder.set(install.name, install.folder)
-      else if (seen !== install.folder) twiceInstalled.add(install.name)
+      const folder = installFolderOf(file)
+      if (folder === undefined) continue
+      // With its separator: `node_modules/ab` must not take `node_modules/abc/x.js` for its own.
+      lastFolder = file.slice(0, folder.length + 1)
+      const name = folder.slice(folder.lastIndexOf('node_modules') + 'node_modules/'.length)
+      const seen = firstFolder.get(name)
+      if (seen === undefined) firstFolder.set(name, folder)
+      else if (seen !== folder) twiceInstalled.add(name)
     }
   }
   if (twiceInstalled.size === 0 && queryFiles.size === 0) return []
@@ -80,21 +83,6 @@ export function candidatesWithin(chunks: readonly ChunkIds[], realPathOf?: RealP
     const name = subpath.startsWith('@') ? subpath.split(path.sep, 2).join(path.sep) : subpath.split(path.sep, 1)[0]
     return name !== undefined && twiceInstalled.has(name) ? key : undefined
   })
-}
-
-/**
- * A file's install folder (up to its last `node_modules/<name>/`, `@scope/<name>/`) and the
- * package name there; pnpm's `.pnpm` store folder is not an install.
- */
-function installOf(id: string): { folder: string; name: string } | undefined {
-  const at = id.lastIndexOf(NODE_MODULES)
-  if (at === -1) return undefined
-  const nameStart = at + NODE_MODULES.length
-  if (id[nameStart] === '.') return undefined
-  let nameEnd = id.indexOf(path.sep, nameStart)
-  if (id[nameStart] === '@' && nameEnd !== -1) nameEnd = id.indexOf(path.sep, nameEnd + 1)
-  if (nameEnd === -1) return undefined
-  return { folder: id.slice(0, nameEnd + 1), name: id.slice(nameStart, nameEnd) }
 }
 
 /**

@@ -62,26 +62,34 @@ function packagesPlugin(settings: DedupeSettings, mode: PackageMode, names: read
     return { dir, name, version }
   }
   const show = (dir: string) => displayPath(dir, root)
-  // The root's answer for a specifier, once per build (a watch rebuild may see a new install).
-  let fromRoot = new Map<string, Promise<string | undefined>>()
-  const resolvedFromRoot = (
-    context: PluginContext,
-    source: string,
-    options: Parameters<PluginContext['resolve']>[2],
-  ): Promise<string | undefined> => {
-    // `require` and `import` of one specifier may resolve to different files.
-    const key = `${options?.kind ?? ''}\0${source}`
-    let answer = fromRoot.get(key)
-    if (!answer) {
-      answer = context
-        .resolve(source, rootImporter, { ...options, skipSelf: true })
-        .then((found) => (found && !found.external ? splitQuery(found.id).file : undefined))
-      fromRoot.set(key, answer)
+  /**
+   * The root's answers, asked once per build (a watch rebuild may see a new install). Each build
+   * keeps its own: Vite's dependency pre-bundling and its environments resolve under other
+   * conditions than the build, and `require` and `import` of one specifier may reach other files.
+   */
+  const rootAnswers = () => {
+    let answers = new Map<string, Promise<string | undefined>>()
+    return {
+      reset: () => {
+        answers = new Map()
+      },
+      of: (context: PluginContext, source: string, options: Parameters<PluginContext['resolve']>[2]) => {
+        const environment = (context as { environment?: { name?: string } }).environment?.name ?? ''
+        const key = `${environment}\0${options?.kind ?? ''}\0${source}`
+        let answer = answers.get(key)
+        if (!answer) {
+          answer = context
+            .resolve(source, rootImporter, { ...options, skipSelf: true })
+            .then((found) => (found && !found.external ? splitQuery(found.id).file : undefined))
+          answers.set(key, answer)
+        }
+        return answer
+      },
     }
-    return answer
   }
+  type RootAnswers = ReturnType<typeof rootAnswers>
 
-  const resolveId: Plugin['resolveId'] = {
+  const resolveIdWith = (fromRoot: RootAnswers): Plugin['resolveId'] => ({
     order: 'pre',
     filter: { id: specifier },
     async handler(source, importer, options) {
@@ -99,7 +107,7 @@ function packagesPlugin(settings: DedupeSettings, mode: PackageMode, names: read
       const seen = installsSeen.get(name) ?? new Set<string>()
       installsSeen.set(name, seen.add(install))
       // What the root itself resolves the same specifier to: the canonical install's file.
-      const rootFile = importer === rootImporter ? file : await resolvedFromRoot(this, source, options)
+      const rootFile = importer === rootImporter ? file : await fromRoot.of(this, source, options)
       const canonical = (rootFile && installFolderOf(rootFile)) || chooseCanonical([...seen], root)
       if (!canonical || canonical === install) return unchanged
       const importerPackage = index.resolver.packageOf(path.dirname(splitQuery(importer).file))
@@ -152,20 +160,23 @@ function packagesPlugin(settings: DedupeSettings, mode: PackageMode, names: read
       })
       return { ...withoutNulls(resolved), id: served + query }
     },
-  }
+  })
+  const buildAnswers = rootAnswers()
+  const preBundleAnswers = rootAnswers()
   return {
     name: `${PLUGIN_NAME}:dedupe`,
-    resolveId,
+    resolveId: resolveIdWith(buildAnswers),
     // Vite's dev server pre-bundles dependencies in a build of its own: the same redirection runs there.
     config() {
-      // Vite merges this into the user's config (lists are concatenated).
-      return {
-        optimizeDeps: { rolldownOptions: { plugins: [{ name: `${PLUGIN_NAME}:dedupe-optimized-deps`, resolveId }] } },
+      const preBundle = {
+        name: `${PLUGIN_NAME}:dedupe-optimized-deps`,
+        resolveId: resolveIdWith(preBundleAnswers),
+        buildStart: preBundleAnswers.reset,
       }
+      // Vite merges this into the user's config (lists are concatenated).
+      return { optimizeDeps: { rolldownOptions: { plugins: [preBundle] } } }
     },
-    buildStart() {
-      fromRoot = new Map()
-    },
+    buildStart: buildAnswers.reset,
     buildEnd() {
       for (const merge of log.takeUnsaid()) this.info({ code: CODES.SINGLETON_DEDUPED, message: dedupedMessage(merge) })
     },
